@@ -1,0 +1,47 @@
+/// Where an error happened: which kind of component, which instance, which operation, and,
+/// for errors about input, which file and line.
+public struct ErrorContext: Sendable, Hashable, CustomStringConvertible {
+    /// The family of component, e.g. ``ComponentKind/pool``.
+    public var component: ComponentKind
+    /// The instance's name as its owner configured it, e.g. `"db"`.
+    public var name: String
+    /// The operation that failed, e.g. `"acquire"` or `"resize"`.
+    public var operation: String
+    /// The file and line of bad input, when the error is about input.
+    public var location: SourceLocation?
+
+    public init(component: ComponentKind, name: String, operation: String, location: SourceLocation? = nil) {
+        self.component = component
+        self.name = name
+        self.operation = operation
+        self.location = location
+    }
+
+    public var description: String {
+        let base = "\(component.rawValue) '\(name)' · \(operation)"
+        return location.map { "\(base) at \($0)" } ?? base
+    }
+}
+
+/// A position in an input file, for errors about bad input.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// The families of components that report to an engine.
+public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
+    case pool
+    case cache
+    case resourceGuard = "guard"
+    case sharedData = "shared"
+    case mappedFile = "mapping"
+    case engine
+    case feed
+    case configuration
+}

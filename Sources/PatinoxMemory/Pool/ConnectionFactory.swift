@@ -1,0 +1,50 @@
+/// Opens, checks and closes the connections a ``Pool`` manages. Implement it for any connection type.
+///
+/// ```swift
+/// struct RedisFactory: ConnectionFactory {
+///     func makeConnection() async throws -> RedisConnection { try await RedisConnection.connect(to: address) }
+///     func validate(_ connection: RedisConnection) async -> Bool { (try? await connection.ping()) == "PONG" }
+///     func close(_ connection: RedisConnection) async { try? await connection.close() }
+/// }
+/// ```
+public protocol ConnectionFactory: Sendable {
+    associatedtype Connection: Sendable
+
+    /// Opens a new connection. Throw to report failure; the pool backs off and retries.
+    /// The pool cancels the task when the attempt exceeds `createTimeout`.
+    func makeConnection() async throws -> Connection
+
+    /// A health check: `true` when the connection can be used. Called on acquire after the
+    /// `validateAfterIdle` window and in the background every `keepaliveInterval`.
+    func validate(_ connection: Connection) async -> Bool
+
+    /// Closes a connection the pool no longer wants. Must not throw; log failures instead.
+    func close(_ connection: Connection) async
+}
+
+/// Faults a ``Pool`` can be told to simulate, for chaos testing from the engine or the keyboard.
+public struct PoolFaults: Sendable, Hashable {
+    /// Every health check reports the connection broken.
+    public var failHealthChecks = false
+    /// Every connection attempt fails.
+    public var failCreates = false
+    /// Added to every acquire before it looks for a connection.
+    public var acquireLatency: Duration = .zero
+    /// Added to every connection attempt.
+    public var createLatency: Duration = .zero
+
+    public init(
+        failHealthChecks: Bool = false,
+        failCreates: Bool = false,
+        acquireLatency: Duration = .zero,
+        createLatency: Duration = .zero
+    ) {
+        self.failHealthChecks = failHealthChecks
+        self.failCreates = failCreates
+        self.acquireLatency = acquireLatency
+        self.createLatency = createLatency
+    }
+
+    /// No faults.
+    public static let none = PoolFaults()
+}

@@ -1,0 +1,203 @@
+/// Identifies one lease of one pooled connection: the slot it occupies and which lease of that slot.
+///
+/// A release with a stale ID (the connection was already released, killed or force-closed) is ignored,
+/// so a connection can never be leased twice.
+public struct ConnectionID: Sendable, Hashable, CustomStringConvertible {
+    /// The slot in the pool.
+    public var slot: Int32
+    /// Counts the leases of this slot; changes on every lease.
+    public var epoch: UInt32
+    public var description: String { "#\(slot).\(epoch)" }
+}
+
+/// The pool's connections: one slot per connection (open or being opened), free slots reused,
+/// and an intrusive doubly-linked list of idle slots (most recently used first) so that taking,
+/// returning and removing an idle connection are all O(1).
+struct ConnectionSlots<Connection> {
+    enum State: UInt8 { case free, creating, idle, leased, checking }
+
+    struct Slot {
+        var state: State = .free
+        var connection: Connection?
+        var epoch: UInt32 = 0
+        var createdAt: MonotonicInstant = .zero
+        var expiresAt: MonotonicInstant = .distantFuture
+        var idleSince: MonotonicInstant = .zero
+        var leasedAt: MonotonicInstant = .zero
+        /// Close instead of keeping it when it comes back (shrink, lifetime, shutdown, kill).
+        var retiring = false
+        /// The connection was closed already (kill, force close): free the slot without closing again.
+        var closed = false
+        var leakReported = false
+        var previous: Int32 = -1
+        var next: Int32 = -1
+    }
+
+    private(set) var slots: [Slot] = []
+    private var freeSlots: [Int32] = []
+    private(set) var idleHead: Int32 = -1
+    private(set) var idleTail: Int32 = -1
+    private(set) var counts = Counts()
+
+    struct Counts: Equatable {
+        var idle = 0
+        var leased = 0
+        var creating = 0
+        var checking = 0
+        /// Leased, checking or creating slots marked to close when they come back.
+        var retiring = 0
+        /// Slots holding or about to hold a connection.
+        var occupied: Int { idle + leased + creating + checking }
+        /// Connections that count against the maximum: occupied minus retiring.
+        var live: Int { occupied - retiring }
+    }
+
+    subscript(index: Int32) -> Slot {
+        get { slots[Int(index)] }
+        _modify { yield &slots[Int(index)] }
+    }
+
+    // MARK: - Allocation
+
+    mutating func allocateCreating(now: MonotonicInstant) -> Int32 {
+        let index: Int32
+        if let reused = freeSlots.popLast() {
+            index = reused
+        } else {
+            index = Int32(slots.count)
+            slots.append(Slot())
+        }
+        let epoch = slots[Int(index)].epoch
+        slots[Int(index)] = Slot(state: .creating, epoch: epoch, createdAt: now)
+        counts.creating += 1
+        return index
+    }
+
+    /// Frees a slot in any state, returning its connection (unless already closed).
+    mutating func free(_ index: Int32) -> Connection? {
+        var slot = slots[Int(index)]
+        switch slot.state {
+        case .free: return nil
+        case .idle: unlinkIdle(index); counts.idle -= 1
+        case .leased: counts.leased -= 1
+        case .creating: counts.creating -= 1
+        case .checking: counts.checking -= 1
+        }
+        if slot.retiring { counts.retiring -= 1 }
+        let connection = slot.closed ? nil : slot.connection
+        slot = Slot(epoch: slot.epoch &+ 1)
+        slots[Int(index)] = slot
+        freeSlots.append(index)
+        return connection
+    }
+
+    // MARK: - State changes
+
+    mutating func markRetiring(_ index: Int32) {
+        guard !slots[Int(index)].retiring else { return }
+        slots[Int(index)].retiring = true
+        counts.retiring += 1
+    }
+
+    /// Turns a creating or checking slot into an idle one at the head of the idle list.
+    mutating func park(_ index: Int32, connection: Connection? = nil, now: MonotonicInstant) {
+        switch slots[Int(index)].state {
+        case .creating: counts.creating -= 1
+        case .checking: counts.checking -= 1
+        case .leased: counts.leased -= 1
+        case .idle, .free: preconditionFailure("slot \(index) cannot be parked from \(slots[Int(index)].state)")
+        }
+        if let connection { slots[Int(index)].connection = connection }
+        slots[Int(index)].state = .idle
+        slots[Int(index)].idleSince = now
+        linkIdleAtHead(index)
+        counts.idle += 1
+    }
+
+    /// Leases a slot (idle, creating or checking) and returns the lease's ID.
+    mutating func lease(_ index: Int32, connection: Connection? = nil, now: MonotonicInstant) -> ConnectionID {
+        switch slots[Int(index)].state {
+        case .idle: unlinkIdle(index); counts.idle -= 1
+        case .creating: counts.creating -= 1
+        case .checking: counts.checking -= 1
+        case .leased, .free: preconditionFailure("slot \(index) cannot be leased from \(slots[Int(index)].state)")
+        }
+        if let connection { slots[Int(index)].connection = connection }
+        slots[Int(index)].state = .leased
+        slots[Int(index)].epoch &+= 1
+        slots[Int(index)].leasedAt = now
+        slots[Int(index)].leakReported = false
+        counts.leased += 1
+        return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
+    }
+
+    mutating func startCheck(_ index: Int32) {
+        precondition(slots[Int(index)].state == .idle)
+        unlinkIdle(index)
+        counts.idle -= 1
+        slots[Int(index)].state = .checking
+        counts.checking += 1
+    }
+
+    /// True when `id` names the current lease of a leased slot.
+    func isCurrentLease(_ id: ConnectionID) -> Bool {
+        id.slot >= 0 && Int(id.slot) < slots.count && slots[Int(id.slot)].state == .leased
+            && slots[Int(id.slot)].epoch == id.epoch
+    }
+
+    // MARK: - Idle list
+
+    /// The most recently used idle slot.
+    var mostRecentIdle: Int32? { idleHead >= 0 ? idleHead : nil }
+
+    /// Idle slots from least recently used on, for housekeeping scans.
+    func idleFromOldest() -> [Int32] {
+        var result: [Int32] = []
+        var cursor = idleTail
+        while cursor >= 0 {
+            result.append(cursor)
+            cursor = slots[Int(cursor)].previous
+        }
+        return result
+    }
+
+    /// Indices of slots in `state`.
+    func indices(in state: State) -> [Int32] {
+        slots.indices.lazy.filter { self.slots[$0].state == state }.map { Int32($0) }
+    }
+
+    private mutating func linkIdleAtHead(_ index: Int32) {
+        slots[Int(index)].previous = -1
+        slots[Int(index)].next = idleHead
+        if idleHead >= 0 { slots[Int(idleHead)].previous = index } else { idleTail = index }
+        idleHead = index
+    }
+
+    private mutating func unlinkIdle(_ index: Int32) {
+        let slot = slots[Int(index)]
+        if slot.previous >= 0 { slots[Int(slot.previous)].next = slot.next } else { idleHead = slot.next }
+        if slot.next >= 0 { slots[Int(slot.next)].previous = slot.previous } else { idleTail = slot.previous }
+        slots[Int(index)].previous = -1
+        slots[Int(index)].next = -1
+    }
+}
+
+extension ConnectionSlots {
+    /// Passes a leased slot straight to the next holder (handoff to a waiter) under a new lease ID.
+    mutating func handOver(_ index: Int32, now: MonotonicInstant) -> ConnectionID {
+        precondition(slots[Int(index)].state == .leased)
+        slots[Int(index)].epoch &+= 1
+        slots[Int(index)].leasedAt = now
+        slots[Int(index)].leakReported = false
+        return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
+    }
+
+    /// True when `id` names a slot being health-checked in the background under that epoch.
+    func isCurrentCheck(_ id: ConnectionID) -> Bool {
+        id.slot >= 0 && Int(id.slot) < slots.count && slots[Int(id.slot)].state == .checking
+            && slots[Int(id.slot)].epoch == id.epoch
+    }
+}
+
+extension ConnectionSlots: Sendable where Connection: Sendable {}
+extension ConnectionSlots.Slot: Sendable where Connection: Sendable {}

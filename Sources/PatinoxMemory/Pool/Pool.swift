@@ -1,0 +1,233 @@
+import Histogram
+import NIOConcurrencyHelpers
+import Synchronization
+
+/// A generic async connection pool.
+///
+/// - Acquire returns at once, without suspending or allocating, when a connection is idle; otherwise the
+///   caller waits in strict FIFO order and a release hands the connection straight to the oldest waiter.
+/// - Waiters fail after `acquireTimeout` (one timer for all of them) or when their task is cancelled.
+/// - Connections are health-checked after idling, kept alive, retired by age, replaced when broken, and
+///   re-created with jittered exponential backoff behind a circuit breaker when the backend is down.
+/// - ``resize(minimum:maximum:)``, ``kill(_:)`` and ``faults`` steer it at runtime; ``status()`` shows it.
+///
+/// ```swift
+/// let pool = Pool(name: "db", configuration: configuration, factory: PostgresFactory())
+/// let rows = try await pool.withConnection { connection in try await connection.query("SELECT 1") }
+/// await pool.shutdown(deadline: .seconds(5))
+/// ```
+///
+/// All logic lives in a pure state machine (`PoolStateMachine`) behind one lock; this class only runs the
+/// effects it asks for (connect, check, close, wake waiters) outside the lock.
+public final class Pool<Factory: ConnectionFactory>: Sendable {
+    public typealias Connection = Factory.Connection
+    typealias Waiter = UnsafeContinuation<PoolLease<Connection>, any Error>
+    typealias Machine = PoolStateMachine<Connection, Waiter>
+
+    struct State: Sendable {
+        var machine: Machine
+        var faults = PoolFaults.none
+        var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
+        /// Acquires served at once, recorded into `latency` as zero when a status is taken.
+        var immediateAcquires: UInt64 = 0
+        var createTasks: [ConnectionID: Task<Void, Never>] = [:]
+        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        var shutdownDeadlineTask: Task<Void, Never>?
+        var armedWakeup = MonotonicInstant.distantFuture
+        var sleepTask: Task<Void, any Error>?
+        var nextSampleAt = MonotonicInstant.zero
+    }
+
+    /// The name given at creation; it appears in errors, events and metrics.
+    public let name: String
+    let state: NIOLockedValueBox<State>
+    let factory: Factory
+    let clock: any MonotonicClock
+    let monitor: any Monitor
+    let requestIDs = Atomic<UInt64>(0)
+    var component: ComponentID { ComponentID(kind: .pool, name: name) }
+
+    /// Creates a pool and starts opening its initial connections.
+    ///
+    /// The configuration should have passed ``PoolConfiguration/validate(poolName:operation:)``; an invalid
+    /// one stops the program (use ``init(validating:name:factory:clock:monitor:seed:)`` to get an error instead).
+    public convenience init(
+        name: String,
+        configuration: PoolConfiguration = PoolConfiguration(),
+        factory: Factory,
+        clock: any MonotonicClock = SystemClock(),
+        monitor: any Monitor = NoopMonitor(),
+        seed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    ) {
+        do {
+            try self.init(
+                validating: configuration,
+                name: name,
+                factory: factory,
+                clock: clock,
+                monitor: monitor,
+                seed: seed
+            )
+        } catch {
+            preconditionFailure("\(error)")
+        }
+    }
+
+    /// Creates a pool after validating `configuration`; throws ``PatinoxError/Code/invalidConfiguration``.
+    public init(
+        validating configuration: PoolConfiguration,
+        name: String,
+        factory: Factory,
+        clock: any MonotonicClock = SystemClock(),
+        monitor: any Monitor = NoopMonitor(),
+        seed: UInt64 = UInt64.random(in: 0...UInt64.max)
+    ) throws(PatinoxError) {
+        try configuration.validate(poolName: name)
+        self.name = name
+        self.factory = factory
+        self.clock = clock
+        self.monitor = monitor
+        var machine = Machine(name: name, configuration: configuration, now: clock.now(), seed: seed)
+        let actions = machine.start()
+        state = NIOLockedValueBox(State(machine: machine))
+        run(actions)
+        startHousekeeping()
+    }
+
+    // MARK: - Leasing
+
+    /// Leases a connection: at once when one is idle, otherwise after waiting in FIFO order.
+    ///
+    /// Throws ``PatinoxError`` with `.acquireTimeout`, `.poolClosed`, `.circuitOpen` or `.cancelled`.
+    public func acquire() async throws -> PoolLease<Connection> {
+        while true {
+            let lease = try await acquireUnchecked()
+            guard lease.needsValidation else { return lease }
+            if await healthCheck(lease.connection) { return lease }
+            run(state.withLockedValue { $0.machine.validationFailed(lease.id) })
+        }
+    }
+
+    /// Leases an idle connection that needs no health check, or returns `nil` at once.
+    public func tryAcquire() -> PoolLease<Connection>? {
+        state.withLockedValue { state in
+            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
+            state.immediateAcquires &+= 1
+            return lease
+        }
+    }
+
+    /// Gives a lease back. With `discard: true` the connection is closed and replaced (use it when the
+    /// connection is broken). Releasing the same lease twice is ignored.
+    public func release(_ lease: PoolLease<Connection>, discard: Bool = false) {
+        let actions = state.withLockedValue { $0.machine.release(lease.id, discard: discard) }
+        if !actions.isEmpty { run(actions) }
+    }
+
+    /// Leases a connection for the duration of `body` and always gives it back, also when `body` throws
+    /// or the task is cancelled.
+    public func withConnection<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (Connection) async throws -> Result
+    ) async throws -> Result {
+        let lease = try await acquire()
+        defer { release(lease) }
+        return try await body(lease.connection)
+    }
+
+    private func acquireUnchecked() async throws -> PoolLease<Connection> {
+        let lease = state.withLockedValue { state -> PoolLease<Connection>? in
+            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
+            state.immediateAcquires &+= 1
+            return lease
+        }
+        if let lease { return lease }
+        return try await acquireSlowly()
+    }
+
+    private func acquireSlowly() async throws -> PoolLease<Connection> {
+        let injected = state.withLockedValue { $0.faults.acquireLatency }
+        if injected > .zero { try await clock.sleep(until: clock.now() + injected) }
+        let requestID = requestIDs.wrappingAdd(1, ordering: .relaxed).newValue
+        let start = clock.now()
+        return try await withTaskCancellationHandler {
+            try await withUnsafeThrowingContinuation { (waiter: Waiter) in
+                let result = state.withLockedValue { state -> Machine.AcquireResult in
+                    if Task.isCancelled { return .failed(.cancelled(pool: name)) }
+                    return state.machine.acquire(requestID: requestID, waiter: waiter, now: start)
+                }
+                switch result {
+                case .leased(let lease):
+                    recordLatency(since: start)
+                    waiter.resume(returning: lease)
+                case .failed(let error):
+                    waiter.resume(throwing: error)
+                case .queued(let actions):
+                    run(actions)
+                }
+            }
+        } onCancel: {
+            if let waiter = state.withLockedValue({ $0.machine.cancel(requestID: requestID) }) {
+                waiter.resume(throwing: PatinoxError.cancelled(pool: name))
+            }
+        }
+    }
+
+    // MARK: - Steering
+
+    /// Changes the pool's size at runtime. Growing opens connections at once; shrinking closes idle
+    /// connections now and leased ones as they come back. Invalid values throw and change nothing.
+    public func resize(minimum: Int, maximum: Int) throws(PatinoxError) {
+        let result = state.withLockedValue { state in
+            Result { () throws(PatinoxError) in try state.machine.resize(minimum: minimum, maximum: maximum) }
+        }
+        run(try result.get())
+    }
+
+    /// Closes `count` connections as a dying backend would (idle first, then leased); returns how many.
+    @discardableResult
+    public func kill(_ count: Int) -> Int {
+        let actions = state.withLockedValue { $0.machine.kill(count: max(count, 0)) }
+        run(actions)
+        for case .event(.killed(let killed)) in actions { return killed }
+        return 0
+    }
+
+    /// The faults the pool simulates; set them to chaos-test the code that uses it.
+    public var faults: PoolFaults {
+        get { state.withLockedValue { $0.faults } }
+        set { state.withLockedValue { $0.faults = newValue } }
+    }
+
+    /// A snapshot of sizes, counters and acquire-latency percentiles.
+    public func status() -> PoolStatus {
+        state.withLockedValue { state in
+            if state.immediateAcquires > 0 {
+                state.latency.record(0, count: state.immediateAcquires)
+                state.immediateAcquires = 0
+            }
+            return state.machine.status(acquireLatency: LatencySummary(state.latency))
+        }
+    }
+
+    func recordLatency(since start: MonotonicInstant) {
+        let waited = clock.now() - start
+        state.withLockedValue { _ = $0.latency.record(waited.nanosecondsClamped) }
+    }
+}
+
+extension LatencySummary {
+    init(_ histogram: Histogram<UInt64>) {
+        self.init()
+        count = histogram.totalCount
+        guard count > 0 else { return }
+        func at(_ percentile: Double) -> Duration {
+            .nanoseconds(Int64(clamping: histogram.valueAtPercentile(percentile)))
+        }
+        p50 = at(50)
+        p90 = at(90)
+        p99 = at(99)
+        p999 = at(99.9)
+        max = .nanoseconds(Int64(clamping: histogram.max))
+    }
+}

@@ -1,0 +1,290 @@
+/// The whole logic of a ``Pool``, as a pure value: every method takes an event (with the current time
+/// where it matters) and returns the effects the shell must run, as ``Action``s. No I/O, no clock,
+/// no lock, so tests drive it on any timeline they like.
+///
+/// `Waiter` is whatever the shell needs to wake a waiting caller (a continuation); tests use plain values.
+struct PoolStateMachine<Connection: Sendable, Waiter> {
+    enum Action {
+        /// Wake `waiter` with `lease`; it started waiting at `since`.
+        case lease(Waiter, PoolLease<Connection>, since: MonotonicInstant)
+        /// Wake `waiter` with an error.
+        case fail(Waiter, PatinoxError)
+        /// Open a connection for the creating slot `id`, then report `connectionCreated` or `createFailed`.
+        case create(ConnectionID)
+        /// Give up on the connection attempt `id` (it timed out or is no longer wanted).
+        case cancelCreate(ConnectionID)
+        case close(Connection, CloseReason)
+        /// Health-check an idle connection in the background, then report `checkFinished`.
+        case check(ConnectionID, Connection)
+        case event(PoolEvent)
+        /// Shutdown is complete: every connection is closed.
+        case shutdownComplete
+    }
+
+    enum AcquireResult {
+        case leased(PoolLease<Connection>)
+        case failed(PatinoxError)
+        /// The caller now waits; run the actions (connection attempts) and suspend.
+        case queued([Action])
+    }
+
+    let name: String
+    private(set) var configuration: PoolConfiguration
+    var slots = ConnectionSlots<Connection>()
+    var waiters = WaiterQueue<Waiter>()
+    var counters = PoolCounters()
+    var phase = PoolPhase.running
+    /// The latest time any event brought; the hot paths (lease, release) stamp with it instead of reading a clock.
+    private(set) var now: MonotonicInstant
+    var nextScanAt: MonotonicInstant
+    var rng: SplitMix64
+    var consecutiveFailures = 0
+    var nextAttemptAt = MonotonicInstant.zero
+    var circuitOpen = false
+    var lastCreateFailure: PatinoxError?
+    // Cached nanosecond forms of the configuration for the hot path.
+    private var validateAfterIdleNanos: UInt64
+
+    init(name: String, configuration: PoolConfiguration, now: MonotonicInstant, seed: UInt64) {
+        self.name = name
+        self.configuration = configuration
+        self.now = now
+        self.nextScanAt = now + configuration.housekeepingInterval
+        self.rng = SplitMix64(seed: seed)
+        self.validateAfterIdleNanos = configuration.validateAfterIdle?.nanosecondsClamped ?? .max
+    }
+
+    /// Opens the initial connections.
+    mutating func start() -> [Action] {
+        var actions: [Action] = []
+        planCreates(into: &actions, atLeast: configuration.initialConnections)
+        return actions
+    }
+
+    mutating func advance(to time: MonotonicInstant) {
+        if time > now { now = time }
+    }
+
+    // MARK: - Acquire
+
+    /// The fast path: lease the most recently used idle connection, if it can be handed out without
+    /// any other effect. `nil` means: take the slow path (``acquire(requestID:waiter:now:)``).
+    mutating func leaseIdle() -> PoolLease<Connection>? {
+        guard phase == .running, let index = slots.mostRecentIdle else { return nil }
+        let slot = slots[index]
+        guard slot.expiresAt > now else { return nil }
+        let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
+        let id = slots.lease(index, now: now)
+        counters.acquired += 1
+        return PoolLease(connection: slot.connection!, id: id, needsValidation: idleFor > validateAfterIdleNanos)
+    }
+
+    /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
+    mutating func acquire(requestID: UInt64, waiter: Waiter, now time: MonotonicInstant) -> AcquireResult {
+        advance(to: time)
+        guard phase == .running else { return .failed(.poolClosed(pool: name, operation: "acquire")) }
+        var actions: [Action] = []
+        while let index = slots.mostRecentIdle, slots[index].expiresAt <= now {
+            close(index, reason: .lifetimeExpired, into: &actions)
+        }
+        if let lease = leaseIdle() {
+            planCreates(into: &actions)
+            return actions.isEmpty ? .leased(lease) : .queued(actions + [.lease(waiter, lease, since: now)])
+        }
+        if circuitOpen {
+            return .failed(circuitOpenError())
+        }
+        waiters.append(.init(requestID: requestID, deadline: now + configuration.acquireTimeout, enqueuedAt: now, payload: waiter))
+        planCreates(into: &actions)
+        return .queued(actions)
+    }
+
+    /// A waiting caller's task was cancelled; returns its waiter if it was still queued.
+    mutating func cancel(requestID: UInt64) -> Waiter? {
+        guard let entry = waiters.remove(requestID: requestID) else { return nil }
+        counters.cancelled += 1
+        return entry.payload
+    }
+
+    // MARK: - Release
+
+    /// Takes a lease back. With `discard`, the connection is closed and replaced (it is broken).
+    /// Hands the connection straight to the oldest waiter when there is one.
+    mutating func release(_ id: ConnectionID, discard: Bool = false) -> [Action] {
+        guard slots.isCurrentLease(id) else {
+            counters.staleReleases += 1
+            return []
+        }
+        let index = id.slot
+        if discard || slots[index].retiring || phase != .running || slots[index].expiresAt <= now {
+            var actions: [Action] = []
+            let reason: CloseReason =
+                discard ? .discarded : phase != .running ? .shutdown : slots[index].retiring ? .shrink : .lifetimeExpired
+            if discard { counters.replaced += 1 }
+            close(index, reason: reason, into: &actions)
+            planCreates(into: &actions)
+            finishShutdownIfDrained(into: &actions)
+            return actions
+        }
+        if let waiter = waiters.popFirst() {
+            let lease = slots.handOver(index, now: now)
+            counters.acquired += 1
+            return [.lease(waiter.payload, PoolLease(connection: slots[index].connection!, id: lease, needsValidation: false), since: waiter.enqueuedAt)]
+        }
+        slots.park(index, now: now)
+        return []
+    }
+
+    /// The caller's health check of a `needsValidation` lease failed: close and replace the connection.
+    mutating func validationFailed(_ id: ConnectionID) -> [Action] {
+        guard slots.isCurrentLease(id) else { return [] }
+        counters.validationFailures += 1
+        var actions: [Action] = [.event(.validationFailed)]
+        counters.replaced += 1
+        close(id.slot, reason: .validationFailed, into: &actions)
+        planCreates(into: &actions)
+        return actions
+    }
+
+    // MARK: - Connection attempts and checks
+
+    mutating func connectionCreated(_ id: ConnectionID, _ connection: Connection, now time: MonotonicInstant) -> [Action] {
+        advance(to: time)
+        guard isPendingCreate(id) else { return [.close(connection, .abandonedCreate)] }
+        var actions: [Action] = [.event(.connectionCreated)]
+        counters.created += 1
+        if consecutiveFailures > 0 {
+            consecutiveFailures = 0
+            lastCreateFailure = nil
+            if circuitOpen {
+                circuitOpen = false
+                actions.append(.event(.circuitClosed))
+            }
+        }
+        slots[id.slot].connection = connection
+        slots[id.slot].expiresAt = lifetimeDeadline()
+        if phase != .running {
+            close(id.slot, reason: .shutdown, into: &actions)
+            finishShutdownIfDrained(into: &actions)
+        } else if let waiter = waiters.popFirst() {
+            let lease = slots.lease(id.slot, now: now)
+            counters.acquired += 1
+            actions.append(.lease(waiter.payload, PoolLease(connection: connection, id: lease, needsValidation: false), since: waiter.enqueuedAt))
+        } else {
+            slots.park(id.slot, now: now)
+        }
+        planCreates(into: &actions)
+        return actions
+    }
+
+    mutating func createFailed(_ id: ConnectionID, error: (any Error & Sendable)?, now time: MonotonicInstant) -> [Action] {
+        advance(to: time)
+        guard isPendingCreate(id) else { return [] }
+        _ = slots.free(id.slot)
+        var actions: [Action] = []
+        recordCreateFailure(.connectionFailed(pool: name, attempt: consecutiveFailures + 1, cause: error), into: &actions)
+        finishShutdownIfDrained(into: &actions)
+        return actions
+    }
+
+    mutating func checkFinished(_ id: ConnectionID, healthy: Bool, now time: MonotonicInstant) -> [Action] {
+        advance(to: time)
+        guard slots.isCurrentCheck(id) else { return [] }
+        var actions: [Action] = []
+        if !healthy {
+            counters.validationFailures += 1
+            counters.replaced += 1
+            actions.append(.event(.validationFailed))
+            close(id.slot, reason: .validationFailed, into: &actions)
+        } else if slots[id.slot].retiring || phase != .running {
+            close(id.slot, reason: phase == .running ? .shrink : .shutdown, into: &actions)
+        } else if let waiter = waiters.popFirst() {
+            let lease = slots.lease(id.slot, now: now)
+            counters.acquired += 1
+            actions.append(.lease(waiter.payload, PoolLease(connection: slots[id.slot].connection!, id: lease, needsValidation: false), since: waiter.enqueuedAt))
+        } else {
+            slots.park(id.slot, now: now)
+        }
+        planCreates(into: &actions)
+        finishShutdownIfDrained(into: &actions)
+        return actions
+    }
+
+    // MARK: - Shared steps
+
+    /// Frees the slot and closes its connection (unless it was closed already).
+    mutating func close(_ index: Int32, reason: CloseReason, into actions: inout [Action]) {
+        if let connection = slots.free(index) {
+            counters.closed += 1
+            actions.append(.close(connection, reason))
+            actions.append(.event(.connectionClosed(reason)))
+        }
+    }
+
+    func isPendingCreate(_ id: ConnectionID) -> Bool {
+        Int(id.slot) < slots.slots.count && slots[id.slot].state == .creating && slots[id.slot].epoch == id.epoch
+    }
+
+    /// Starts connection attempts for the minimum, the waiters and `atLeast`, within the maximum,
+    /// the concurrency cap and the backoff (one probe at a time while attempts are failing).
+    mutating func planCreates(into actions: inout [Action], atLeast: Int = 0) {
+        guard phase == .running else { return }
+        let counts = slots.counts
+        let target = max(configuration.minimumConnections, atLeast)
+        let wanted = max(target - counts.live, waiters.count - counts.creating, 0)
+        var allowed = min(
+            wanted,
+            configuration.maximumConnections - counts.live,
+            configuration.maxConcurrentCreates - counts.creating
+        )
+        if consecutiveFailures > 0 {
+            allowed = now >= nextAttemptAt && counts.creating == 0 ? min(allowed, 1) : 0
+        }
+        for _ in 0..<max(allowed, 0) {
+            let index = slots.allocateCreating(now: now)
+            actions.append(.create(ConnectionID(slot: index, epoch: slots[index].epoch)))
+        }
+    }
+
+    mutating func recordCreateFailure(_ error: PatinoxError, into actions: inout [Action]) {
+        consecutiveFailures += 1
+        counters.createFailures += 1
+        lastCreateFailure = error
+        let spread = configuration.backoff.jitter * (2 * rng.nextUnit() - 1)
+        nextAttemptAt = now + configuration.backoff.delay(afterFailures: consecutiveFailures).scaled(by: 1 + spread)
+        actions.append(.event(.createFailed(error)))
+        if let threshold = configuration.circuitBreakerThreshold, consecutiveFailures >= threshold, !circuitOpen {
+            circuitOpen = true
+            actions.append(.event(.circuitOpened(failures: consecutiveFailures)))
+            let error = circuitOpenError()
+            for waiter in waiters.removeAll() { actions.append(.fail(waiter.payload, error)) }
+        }
+        planCreates(into: &actions)
+    }
+
+    func circuitOpenError() -> PatinoxError {
+        .circuitOpen(pool: name, failures: consecutiveFailures, retryAfter: nextAttemptAt - now, cause: lastCreateFailure)
+    }
+
+    mutating func lifetimeDeadline() -> MonotonicInstant {
+        guard let lifetime = configuration.maxLifetime else { return .distantFuture }
+        return now + lifetime.scaled(by: 1 - configuration.lifetimeJitter * rng.nextUnit())
+    }
+
+    mutating func replaceConfiguration(_ configuration: PoolConfiguration) {
+        self.configuration = configuration
+        validateAfterIdleNanos = configuration.validateAfterIdle?.nanosecondsClamped ?? .max
+    }
+
+    /// When the next timed event is due: the oldest waiter's deadline, the next scan, or the next
+    /// connection attempt after backoff.
+    var nextWakeup: MonotonicInstant {
+        var wakeup = nextScanAt
+        if let first = waiters.first { wakeup = min(wakeup, first.deadline) }
+        if consecutiveFailures > 0 && nextAttemptAt > now { wakeup = min(wakeup, nextAttemptAt) }
+        return wakeup
+    }
+}
+
+extension PoolStateMachine: Sendable where Waiter: Sendable {}
+extension PoolStateMachine.Action: Sendable where Waiter: Sendable {}

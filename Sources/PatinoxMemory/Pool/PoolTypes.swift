@@ -1,0 +1,94 @@
+/// A leased connection. Give it back with ``Pool/release(_:discard:)``, or use ``Pool/withConnection(_:)``.
+public struct PoolLease<Connection: Sendable>: Sendable {
+    /// The connection, yours until you release the lease.
+    public let connection: Connection
+    /// Which lease this is; releasing a stale lease is ignored.
+    public let id: ConnectionID
+    /// The connection was idle longer than `validateAfterIdle` and must be health-checked before use.
+    let needsValidation: Bool
+}
+
+/// Why the pool closed a connection.
+public enum CloseReason: String, Sendable, Hashable, CaseIterable {
+    case idleTimeout = "idle-timeout"
+    case lifetimeExpired = "lifetime-expired"
+    case validationFailed = "validation-failed"
+    case discarded
+    case shrink
+    case shutdown
+    case forcedShutdown = "forced-shutdown"
+    case killed
+    case abandonedCreate = "abandoned-create"
+}
+
+/// Something notable that happened in a pool, reported to its ``Monitor``.
+public enum PoolEvent: Sendable, Equatable {
+    case connectionCreated
+    case createFailed(PatinoxError)
+    case connectionClosed(CloseReason)
+    case validationFailed
+    case acquireTimedOut
+    case leakDetected(ConnectionID, heldFor: Duration)
+    case circuitOpened(failures: Int)
+    case circuitClosed
+    case resized(minimum: Int, maximum: Int)
+    case shutdownStarted
+    case shutdownFinished(forceClosed: Int)
+    case killed(count: Int)
+}
+
+/// Running totals of what a pool has done.
+public struct PoolCounters: Sendable, Hashable {
+    public var acquired = 0
+    public var timedOut = 0
+    public var cancelled = 0
+    public var created = 0
+    public var createFailures = 0
+    public var validationFailures = 0
+    /// Connections closed because they were broken (failed check, discarded, killed) and so replaced.
+    public var replaced = 0
+    public var leaks = 0
+    public var closed = 0
+    /// Releases of a lease that was no longer current (double release, or after kill/force close).
+    public var staleReleases = 0
+    public init() {}
+}
+
+/// Where a pool is in its life.
+public enum PoolPhase: String, Sendable, Hashable {
+    case running
+    case shuttingDown = "shutting-down"
+    case closed
+}
+
+/// A point-in-time view of a pool, for status pages, the engine and tests.
+public struct PoolStatus: Sendable, Hashable {
+    public var name: String
+    public var phase: PoolPhase
+    /// Connections open or being opened (idle + leased + creating + checking).
+    public var total: Int
+    public var idle: Int
+    public var leased: Int
+    public var creating: Int
+    /// Idle connections being health-checked in the background.
+    public var checking: Int
+    public var waiters: Int
+    public var minimum: Int
+    public var maximum: Int
+    public var circuitOpen: Bool
+    public var consecutiveCreateFailures: Int
+    public var counters: PoolCounters
+    /// Acquire latency (time from call to lease) percentiles, from an HdrHistogram.
+    public var acquireLatency: LatencySummary
+}
+
+/// Latency percentiles.
+public struct LatencySummary: Sendable, Hashable {
+    public var count: UInt64 = 0
+    public var p50: Duration = .zero
+    public var p90: Duration = .zero
+    public var p99: Duration = .zero
+    public var p999: Duration = .zero
+    public var max: Duration = .zero
+    public init() {}
+}

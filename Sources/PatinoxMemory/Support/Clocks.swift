@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOConcurrencyHelpers
+
+/// The time source of a component. Inject ``ManualClock`` in tests to control time.
+public protocol MonotonicClock: Sendable {
+    /// The current instant.
+    func now() -> MonotonicInstant
+    /// Suspends until `deadline`; throws `CancellationError` when the task is cancelled.
+    func sleep(until deadline: MonotonicInstant) async throws
+}
+
+/// The system's monotonic clock (`CLOCK_MONOTONIC`).
+public struct SystemClock: MonotonicClock {
+    public init() {}
+
+    public func now() -> MonotonicInstant {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return MonotonicInstant(nanoseconds: UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec))
+    }
+
+    public func sleep(until deadline: MonotonicInstant) async throws {
+        let remaining = deadline - now()
+        if remaining > .zero { try await Task.sleep(for: remaining) }
+    }
+}
+
+/// A clock that moves only when a test calls ``advance(by:)`` or ``advance(to:)``.
+///
+/// Sleepers whose deadline has come are resumed in deadline order.
+public final class ManualClock: MonotonicClock {
+    private struct Sleeper {
+        var id: UInt64
+        var deadline: MonotonicInstant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
+    private struct State {
+        var now: MonotonicInstant
+        var nextID: UInt64 = 0
+        var sleepers: [Sleeper] = []
+    }
+    private let state: NIOLockedValueBox<State>
+
+    /// Creates a clock that starts at `start`.
+    public init(start: MonotonicInstant = MonotonicInstant(nanoseconds: 1_000_000_000)) {
+        state = NIOLockedValueBox(State(now: start))
+    }
+
+    public func now() -> MonotonicInstant { state.withLockedValue { $0.now } }
+
+    /// How many tasks are sleeping on this clock (lets a test wait until a component is parked).
+    public var sleeperCount: Int { state.withLockedValue { $0.sleepers.count } }
+
+    public func sleep(until deadline: MonotonicInstant) async throws {
+        let id = state.withLockedValue { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Bool = state.withLockedValue { state in
+                    if deadline <= state.now || Task.isCancelled { return true }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let cancelled = state.withLockedValue { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.sleepers.remove(at: index)
+            }
+            cancelled?.continuation.resume(throwing: CancellationError())
+        }
+        try Task.checkCancellation()
+    }
+
+    /// Moves the clock forward by `duration` and wakes every sleeper whose deadline has come.
+    public func advance(by duration: Duration) {
+        advance(to: now() + duration)
+    }
+
+    /// Moves the clock to `instant` (never backwards) and wakes every sleeper whose deadline has come.
+    public func advance(to instant: MonotonicInstant) {
+        let due = state.withLockedValue { state -> [Sleeper] in
+            state.now = max(state.now, instant)
+            let now = state.now
+            let due = state.sleepers.filter { $0.deadline <= now }.sorted { $0.deadline < $1.deadline }
+            state.sleepers.removeAll { $0.deadline <= now }
+            return due
+        }
+        for sleeper in due { sleeper.continuation.resume() }
+    }
+}

@@ -1,0 +1,48 @@
+/// A point on a monotonic clock, in nanoseconds from an arbitrary origin.
+///
+/// State machines take instants as plain values so tests can drive them with any time they like;
+/// only the edges read a real clock (``SystemClock``) or a test clock (``ManualClock``).
+public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Nanoseconds since the clock's origin.
+    public var nanoseconds: UInt64
+
+    public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+
+    /// The origin of a clock.
+    public static let zero = MonotonicInstant(nanoseconds: 0)
+    /// A time that never comes.
+    public static let distantFuture = MonotonicInstant(nanoseconds: .max)
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    /// The instant `duration` later, saturating at ``distantFuture``.
+    public static func + (lhs: Self, rhs: Duration) -> Self {
+        let delta = rhs.nanosecondsClamped
+        let (sum, overflow) = lhs.nanoseconds.addingReportingOverflow(delta)
+        return overflow ? .distantFuture : Self(nanoseconds: sum)
+    }
+
+    /// The time from `rhs` to `lhs`, zero when `rhs` is later.
+    public static func - (lhs: Self, rhs: Self) -> Duration {
+        lhs.nanoseconds > rhs.nanoseconds ? .nanoseconds(Int64(clamping: lhs.nanoseconds - rhs.nanoseconds)) : .zero
+    }
+
+    public var description: String { "t+\(Duration.nanoseconds(Int64(clamping: nanoseconds)).humanReadable)" }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds, 0 for negative durations, saturating at `UInt64.max`.
+    public var nanosecondsClamped: UInt64 {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return .max }
+        let (sum, overflow2) = whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000))
+        return overflow2 ? .max : sum
+    }
+
+    /// `self` multiplied by a floating-point factor (used for backoff and jitter).
+    func scaled(by factor: Double) -> Duration {
+        .nanoseconds(Int64(clamping: UInt64(min(Double(nanosecondsClamped) * max(factor, 0), 9.0e18))))
+    }
+}
