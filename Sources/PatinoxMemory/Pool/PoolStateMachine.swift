@@ -42,6 +42,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     var nextAttemptAt = MonotonicInstant.zero
     var circuitOpen = false
     var lastCreateFailure: PatinoxError?
+    /// `initialConnections` until that many are open once; then the minimum alone is kept.
+    var startupTarget = 0
     // Cached nanosecond forms of the configuration for the hot path.
     private var validateAfterIdleNanos: UInt64
 
@@ -56,8 +58,9 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     /// Opens the initial connections.
     mutating func start() -> [Action] {
+        startupTarget = configuration.initialConnections
         var actions: [Action] = []
-        planCreates(into: &actions, atLeast: configuration.initialConnections)
+        planCreates(into: &actions)
         return actions
     }
 
@@ -225,13 +228,16 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         Int(id.slot) < slots.slots.count && slots[id.slot].state == .creating && slots[id.slot].epoch == id.epoch
     }
 
-    /// Starts connection attempts for the minimum, the waiters and `atLeast`, within the maximum,
+    /// Starts connection attempts for the minimum (or the initial size at start), the waiters, within the maximum,
     /// the concurrency cap and the backoff (one probe at a time while attempts are failing).
-    mutating func planCreates(into actions: inout [Action], atLeast: Int = 0) {
+    mutating func planCreates(into actions: inout [Action]) {
         guard phase == .running else { return }
         let counts = slots.counts
-        let target = max(configuration.minimumConnections, atLeast)
-        let wanted = max(target - counts.live, waiters.count - counts.creating, 0)
+        if counts.live - counts.creating >= startupTarget { startupTarget = 0 }
+        let target = max(configuration.minimumConnections, startupTarget)
+        // An open breaker has no waiters (they fail fast), so it probes on its own to notice recovery.
+        let probe = circuitOpen ? 1 - counts.creating : 0
+        let wanted = max(target - counts.live, waiters.count - counts.creating, probe, 0)
         var allowed = min(
             wanted,
             configuration.maximumConnections - counts.live,
@@ -281,7 +287,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     var nextWakeup: MonotonicInstant {
         var wakeup = nextScanAt
         if let first = waiters.first { wakeup = min(wakeup, first.deadline) }
-        if consecutiveFailures > 0 && nextAttemptAt > now { wakeup = min(wakeup, nextAttemptAt) }
+        if consecutiveFailures > 0 && nextAttemptAt > now && (circuitOpen || !waiters.isEmpty || slots.counts.live < max(configuration.minimumConnections, startupTarget)) { wakeup = min(wakeup, nextAttemptAt) }
         return wakeup
     }
 }
