@@ -9,6 +9,8 @@ struct PoolHarness {
     var now = MonotonicInstant(nanoseconds: 1_000_000_000)
     var nextConnection = 1
     var nextRequest: UInt64 = 1
+    /// Waiter → the request ID of its slow-path acquire.
+    var requestIDs: [Int: UInt64] = [:]
     /// Connection attempts the machine started and nobody completed yet.
     var pendingCreates: [ConnectionID] = []
     var cancelledCreates: [ConnectionID] = []
@@ -22,6 +24,8 @@ struct PoolHarness {
     var checks: [(id: ConnectionID, connection: Int)] = []
     var events: [PoolEvent] = []
     var shutdownCompleted = false
+    /// Waiters woken more than once (must stay empty).
+    var doubleWakes: [Int] = []
 
     init(_ configure: (inout PoolConfiguration) -> Void = { _ in }, seed: UInt64 = 42) {
         var configuration = PoolConfiguration()
@@ -38,11 +42,11 @@ struct PoolHarness {
         for action in actions {
             switch action {
             case .lease(let waiter, let lease, _):
-                precondition(leases[waiter] == nil && failures[waiter] == nil, "waiter \(waiter) woken twice")
+                if leases[waiter] != nil || failures[waiter] != nil { doubleWakes.append(waiter) }
                 leases[waiter] = lease
                 servedOrder.append(waiter)
             case .fail(let waiter, let error):
-                precondition(leases[waiter] == nil && failures[waiter] == nil, "waiter \(waiter) woken twice")
+                if leases[waiter] != nil || failures[waiter] != nil { doubleWakes.append(waiter) }
                 failures[waiter] = error
             case .create(let id): pendingCreates.append(id)
             case .cancelCreate(let id):
@@ -67,6 +71,7 @@ struct PoolHarness {
         }
         let request = nextRequest
         nextRequest += 1
+        requestIDs[waiter] = request
         switch machine.acquire(requestID: request, waiter: waiter, now: now) {
         case .leased(let lease):
             leases[waiter] = lease
@@ -107,6 +112,8 @@ struct PoolHarness {
         now = now + duration
         apply(machine.tick(now: now))
     }
+
+    func requestID(of waiter: Int) -> UInt64? { requestIDs[waiter] }
 
     var counts: ConnectionSlots<Int>.Counts { machine.slots.counts }
 }
