@@ -125,14 +125,21 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     }
 
     /// Leases a connection for the duration of `body` and always gives it back, also when `body` throws
-    /// or the task is cancelled.
+    /// or the task is cancelled. When `body` throws and the factory's
+    /// ``ConnectionFactory/shouldDiscard(_:after:)`` says the connection is broken, it is replaced.
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Connection) async throws -> Result
     ) async throws -> Result {
         let lease = try await acquire()
-        defer { release(lease) }
-        return try await body(lease.connection)
+        do {
+            let result = try await body(lease.connection)
+            release(lease)
+            return result
+        } catch {
+            release(lease, discard: factory.shouldDiscard(lease.connection, after: error))
+            throw error
+        }
     }
 
     private func acquireUnchecked() async throws -> PoolLease<Connection> {

@@ -22,8 +22,8 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var initialConnections: Int = 0
     /// How long `acquire` waits before failing with ``PatinoxError/Code/acquireTimeout``.
     public var acquireTimeout: Duration = .seconds(30)
-    /// An idle connection is health-checked on acquire only when it has been idle longer than this;
-    /// `nil` never checks on acquire.
+    /// An idle connection is health-checked on acquire only when it has been idle at least this long
+    /// (measured at housekeeping granularity); `.zero` checks on every acquire, `nil` never.
     public var validateAfterIdle: Duration? = .milliseconds(500)
     /// Idle connections are health-checked in the background this often; `nil` disables keepalive.
     public var keepaliveInterval: Duration? = nil

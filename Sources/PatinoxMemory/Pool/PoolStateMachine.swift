@@ -79,7 +79,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
         let id = slots.lease(index, now: now)
         counters.acquired += 1
-        return PoolLease(connection: slot.connection!, id: id, needsValidation: idleFor > validateAfterIdleNanos)
+        return PoolLease(connection: slot.connection!, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
     }
 
     /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
