@@ -7,51 +7,71 @@ public struct ConnectionID: Sendable, Hashable, CustomStringConvertible {
     public var slot: Int32
     /// Counts the leases of this slot; changes on every lease.
     public var epoch: UInt32
+
+    @inlinable
+    public init(slot: Int32, epoch: UInt32) {
+        self.slot = slot
+        self.epoch = epoch
+    }
+
     public var description: String { "#\(slot).\(epoch)" }
+}
+
+/// What the pool knows about one slot. Plain data with no generic parts, so the hot paths touch only
+/// concrete memory even when a client module calls the pool without specialising it.
+@usableFromInline
+struct PoolSlot: Sendable {
+    @usableFromInline
+    enum State: UInt8, Sendable { case free, creating, idle, leased, checking }
+
+    @usableFromInline var state: State = .free
+    @usableFromInline var epoch: UInt32 = 0
+    @usableFromInline var createdAt: MonotonicInstant = .zero
+    @usableFromInline var expiresAt: MonotonicInstant = .distantFuture
+    @usableFromInline var idleSince: MonotonicInstant = .zero
+    @usableFromInline var leasedAt: MonotonicInstant = .zero
+    /// Close instead of keeping it when it comes back (shrink, lifetime, shutdown, kill).
+    @usableFromInline var retiring = false
+    /// The connection was closed already (kill, force close): free the slot without closing again.
+    @usableFromInline var closed = false
+    @usableFromInline var leakReported = false
+    @usableFromInline var previous: Int32 = -1
+    @usableFromInline var next: Int32 = -1
+}
+
+/// How many slots are in each state.
+@usableFromInline
+struct PoolSlotCounts: Equatable, Sendable {
+    @usableFromInline var idle = 0
+    @usableFromInline var leased = 0
+    @usableFromInline var creating = 0
+    @usableFromInline var checking = 0
+    /// Leased or checking slots marked to close when they come back.
+    @usableFromInline var retiring = 0
+    /// Slots holding or about to hold a connection.
+    @usableFromInline var occupied: Int { idle + leased + creating + checking }
+    /// Connections that count against the maximum: occupied minus retiring.
+    @usableFromInline var live: Int { occupied - retiring }
 }
 
 /// The pool's connections: one slot per connection (open or being opened), free slots reused,
 /// and an intrusive doubly-linked list of idle slots (most recently used first) so that taking,
-/// returning and removing an idle connection are all O(1).
+/// returning and removing an idle connection are all O(1). Slot data and connections live in two
+/// parallel arrays, so only the connection array depends on the connection type.
+@usableFromInline
 struct ConnectionSlots<Connection> {
-    enum State: UInt8 { case free, creating, idle, leased, checking }
+    @usableFromInline typealias Slot = PoolSlot
+    @usableFromInline typealias State = PoolSlot.State
+    @usableFromInline typealias Counts = PoolSlotCounts
 
-    struct Slot {
-        var state: State = .free
-        var connection: Connection?
-        var epoch: UInt32 = 0
-        var createdAt: MonotonicInstant = .zero
-        var expiresAt: MonotonicInstant = .distantFuture
-        var idleSince: MonotonicInstant = .zero
-        var leasedAt: MonotonicInstant = .zero
-        /// Close instead of keeping it when it comes back (shrink, lifetime, shutdown, kill).
-        var retiring = false
-        /// The connection was closed already (kill, force close): free the slot without closing again.
-        var closed = false
-        var leakReported = false
-        var previous: Int32 = -1
-        var next: Int32 = -1
-    }
+    @usableFromInline var slots: [Slot] = []
+    @usableFromInline var connections: [Connection?] = []
+    @usableFromInline var freeSlots: [Int32] = []
+    @usableFromInline var idleHead: Int32 = -1
+    @usableFromInline var idleTail: Int32 = -1
+    @usableFromInline var counts = Counts()
 
-    private(set) var slots: [Slot] = []
-    private var freeSlots: [Int32] = []
-    private(set) var idleHead: Int32 = -1
-    private(set) var idleTail: Int32 = -1
-    private(set) var counts = Counts()
-
-    struct Counts: Equatable {
-        var idle = 0
-        var leased = 0
-        var creating = 0
-        var checking = 0
-        /// Leased, checking or creating slots marked to close when they come back.
-        var retiring = 0
-        /// Slots holding or about to hold a connection.
-        var occupied: Int { idle + leased + creating + checking }
-        /// Connections that count against the maximum: occupied minus retiring.
-        var live: Int { occupied - retiring }
-    }
-
+    @inlinable
     subscript(index: Int32) -> Slot {
         get { slots[Int(index)] }
         _modify { yield &slots[Int(index)] }
@@ -66,6 +86,7 @@ struct ConnectionSlots<Connection> {
         } else {
             index = Int32(slots.count)
             slots.append(Slot())
+            connections.append(nil)
         }
         let epoch = slots[Int(index)].epoch
         slots[Int(index)] = Slot(state: .creating, epoch: epoch, createdAt: now)
@@ -84,7 +105,8 @@ struct ConnectionSlots<Connection> {
         case .checking: counts.checking -= 1
         }
         if slot.retiring { counts.retiring -= 1 }
-        let connection = slot.closed ? nil : slot.connection
+        let connection = slot.closed ? nil : connections[Int(index)]
+        connections[Int(index)] = nil
         slot = Slot(epoch: slot.epoch &+ 1)
         slots[Int(index)] = slot
         freeSlots.append(index)
@@ -99,7 +121,14 @@ struct ConnectionSlots<Connection> {
         counts.retiring += 1
     }
 
+    /// The connection in a slot (nil while creating or free).
+    @inlinable
+    func connection(at index: Int32) -> Connection? { connections[Int(index)] }
+
+    mutating func setConnection(_ connection: Connection, at index: Int32) { connections[Int(index)] = connection }
+
     /// Turns a creating or checking slot into an idle one at the head of the idle list.
+    @inlinable
     mutating func park(_ index: Int32, connection: Connection? = nil, now: MonotonicInstant) {
         switch slots[Int(index)].state {
         case .creating: counts.creating -= 1
@@ -107,7 +136,7 @@ struct ConnectionSlots<Connection> {
         case .leased: counts.leased -= 1
         case .idle, .free: preconditionFailure("slot \(index) cannot be parked from \(slots[Int(index)].state)")
         }
-        if let connection { slots[Int(index)].connection = connection }
+        if let connection { connections[Int(index)] = connection }
         slots[Int(index)].state = .idle
         slots[Int(index)].idleSince = now
         linkIdleAtHead(index)
@@ -115,6 +144,7 @@ struct ConnectionSlots<Connection> {
     }
 
     /// Leases a slot (idle, creating or checking) and returns the lease's ID.
+    @inlinable
     mutating func lease(_ index: Int32, connection: Connection? = nil, now: MonotonicInstant) -> ConnectionID {
         switch slots[Int(index)].state {
         case .idle: unlinkIdle(index); counts.idle -= 1
@@ -122,7 +152,7 @@ struct ConnectionSlots<Connection> {
         case .checking: counts.checking -= 1
         case .leased, .free: preconditionFailure("slot \(index) cannot be leased from \(slots[Int(index)].state)")
         }
-        if let connection { slots[Int(index)].connection = connection }
+        if let connection { connections[Int(index)] = connection }
         slots[Int(index)].state = .leased
         slots[Int(index)].epoch &+= 1
         slots[Int(index)].leasedAt = now
@@ -140,6 +170,7 @@ struct ConnectionSlots<Connection> {
     }
 
     /// True when `id` names the current lease of a leased slot.
+    @inlinable
     func isCurrentLease(_ id: ConnectionID) -> Bool {
         id.slot >= 0 && Int(id.slot) < slots.count && slots[Int(id.slot)].state == .leased
             && slots[Int(id.slot)].epoch == id.epoch
@@ -148,6 +179,7 @@ struct ConnectionSlots<Connection> {
     // MARK: - Idle list
 
     /// The most recently used idle slot.
+    @inlinable
     var mostRecentIdle: Int32? { idleHead >= 0 ? idleHead : nil }
 
     /// Idle slots from least recently used on, for housekeeping scans.
@@ -166,14 +198,16 @@ struct ConnectionSlots<Connection> {
         slots.indices.lazy.filter { self.slots[$0].state == state }.map { Int32($0) }
     }
 
-    private mutating func linkIdleAtHead(_ index: Int32) {
+    @inlinable
+    mutating func linkIdleAtHead(_ index: Int32) {
         slots[Int(index)].previous = -1
         slots[Int(index)].next = idleHead
         if idleHead >= 0 { slots[Int(idleHead)].previous = index } else { idleTail = index }
         idleHead = index
     }
 
-    private mutating func unlinkIdle(_ index: Int32) {
+    @inlinable
+    mutating func unlinkIdle(_ index: Int32) {
         let slot = slots[Int(index)]
         if slot.previous >= 0 { slots[Int(slot.previous)].next = slot.next } else { idleHead = slot.next }
         if slot.next >= 0 { slots[Int(slot.next)].previous = slot.previous } else { idleTail = slot.previous }
@@ -184,6 +218,7 @@ struct ConnectionSlots<Connection> {
 
 extension ConnectionSlots {
     /// Passes a leased slot straight to the next holder (handoff to a waiter) under a new lease ID.
+    @inlinable
     mutating func handOver(_ index: Int32, now: MonotonicInstant) -> ConnectionID {
         precondition(slots[Int(index)].state == .leased)
         slots[Int(index)].epoch &+= 1
@@ -200,4 +235,3 @@ extension ConnectionSlots {
 }
 
 extension ConnectionSlots: Sendable where Connection: Sendable {}
-extension ConnectionSlots.Slot: Sendable where Connection: Sendable {}

@@ -1,5 +1,6 @@
 // The effects the state machine asks for, run outside the lock.
 extension Pool {
+    @usableFromInline
     func run(_ actions: [Machine.Action]) {
         for action in actions {
             switch action {
@@ -35,6 +36,7 @@ extension Pool {
         wakeHousekeepingIfEarlier()
     }
 
+    @usableFromInline
     func healthCheck(_ connection: Connection) async -> Bool {
         if state.withLockedValue({ $0.faults.failHealthChecks }) { return false }
         return await factory.validate(connection)

@@ -21,15 +21,16 @@ import Synchronization
 /// effects it asks for (connect, check, close, wake waiters) outside the lock.
 public final class Pool<Factory: ConnectionFactory>: Sendable {
     public typealias Connection = Factory.Connection
-    typealias Waiter = UnsafeContinuation<PoolLease<Connection>, any Error>
-    typealias Machine = PoolStateMachine<Connection, Waiter>
+    @usableFromInline typealias Waiter = UnsafeContinuation<PoolLease<Connection>, any Error>
+    @usableFromInline typealias Machine = PoolStateMachine<Connection, Waiter>
 
+    @usableFromInline
     struct State: Sendable {
-        var machine: Machine
-        var faults = PoolFaults.none
+        @usableFromInline var machine: Machine
+        @usableFromInline var faults = PoolFaults.none
         var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
         /// Acquires served at once, recorded into `latency` as zero when a status is taken.
-        var immediateAcquires: UInt64 = 0
+        @usableFromInline var immediateAcquires: UInt64 = 0
         var createTasks: [ConnectionID: Task<Void, Never>] = [:]
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
         var shutdownDeadlineTask: Task<Void, Never>?
@@ -40,8 +41,8 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
 
     /// The name given at creation; it appears in errors, events and metrics.
     public let name: String
-    let state: NIOLockedValueBox<State>
-    let factory: Factory
+    @usableFromInline let state: NIOLockedValueBox<State>
+    @usableFromInline let factory: Factory
     let clock: any MonotonicClock
     let monitor: any Monitor
     let requestIDs = Atomic<UInt64>(0)
@@ -99,6 +100,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     /// Leases a connection: at once when one is idle, otherwise after waiting in FIFO order.
     ///
     /// Throws ``PatinoxError`` with `.acquireTimeout`, `.poolClosed`, `.circuitOpen` or `.cancelled`.
+    @inlinable
     public func acquire() async throws -> PoolLease<Connection> {
         while true {
             let lease = try await acquireUnchecked()
@@ -109,6 +111,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     }
 
     /// Leases an idle connection that needs no health check, or returns `nil` at once.
+    @inlinable
     public func tryAcquire() -> PoolLease<Connection>? {
         state.withLockedValue { state in
             guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
@@ -119,6 +122,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
 
     /// Gives a lease back. With `discard: true` the connection is closed and replaced (use it when the
     /// connection is broken). Releasing the same lease twice is ignored.
+    @inlinable
     public func release(_ lease: PoolLease<Connection>, discard: Bool = false) {
         let actions = state.withLockedValue { $0.machine.release(lease.id, discard: discard) }
         if !actions.isEmpty { run(actions) }
@@ -127,6 +131,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     /// Leases a connection for the duration of `body` and always gives it back, also when `body` throws
     /// or the task is cancelled. When `body` throws and the factory's
     /// ``ConnectionFactory/shouldDiscard(_:after:)`` says the connection is broken, it is replaced.
+    @inlinable
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (Connection) async throws -> Result
@@ -142,7 +147,8 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         }
     }
 
-    private func acquireUnchecked() async throws -> PoolLease<Connection> {
+    @inlinable
+    func acquireUnchecked() async throws -> PoolLease<Connection> {
         let lease = state.withLockedValue { state -> PoolLease<Connection>? in
             guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
             state.immediateAcquires &+= 1
@@ -152,7 +158,8 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         return try await acquireSlowly()
     }
 
-    private func acquireSlowly() async throws -> PoolLease<Connection> {
+    @usableFromInline
+    func acquireSlowly() async throws -> PoolLease<Connection> {
         let injected = state.withLockedValue { $0.faults.acquireLatency }
         if injected > .zero { try await clock.sleep(until: clock.now() + injected) }
         let requestID = requestIDs.wrappingAdd(1, ordering: .relaxed).newValue

@@ -59,7 +59,7 @@ extension PoolStateMachine {
                 close(index, reason: .idleTimeout, into: &actions)
             } else if let interval = configuration.keepaliveInterval, idleFor >= interval {
                 slots.startCheck(index)
-                actions.append(.check(ConnectionID(slot: index, epoch: slot.epoch), slot.connection!))
+                actions.append(.check(ConnectionID(slot: index, epoch: slot.epoch), slots.connection(at: index)!))
             }
         }
     }

@@ -36,7 +36,7 @@ extension PoolStateMachine {
             killed += 1
         }
         for index in slots.indices(in: .leased) + slots.indices(in: .checking) where killed < count {
-            guard let connection = slots[index].connection, !slots[index].closed else { continue }
+            guard let connection = slots.connection(at: index), !slots[index].closed else { continue }
             slots.markRetiring(index)
             slots[index].closed = true
             counters.closed += 1
@@ -79,6 +79,7 @@ extension PoolStateMachine {
         return actions
     }
 
+    @usableFromInline
     mutating func finishShutdownIfDrained(into actions: inout [Action]) {
         guard phase == .shuttingDown, slots.counts.occupied == 0 else { return }
         phase = .closed

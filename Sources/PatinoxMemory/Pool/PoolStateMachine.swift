@@ -3,7 +3,9 @@
 /// no lock, so tests drive it on any timeline they like.
 ///
 /// `Waiter` is whatever the shell needs to wake a waiting caller (a continuation); tests use plain values.
+@usableFromInline
 struct PoolStateMachine<Connection: Sendable, Waiter> {
+    @usableFromInline
     enum Action {
         /// Wake `waiter` with `lease`; it started waiting at `since`.
         case lease(Waiter, PoolLease<Connection>, since: MonotonicInstant)
@@ -30,12 +32,12 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     let name: String
     private(set) var configuration: PoolConfiguration
-    var slots = ConnectionSlots<Connection>()
-    var waiters = WaiterQueue<Waiter>()
-    var counters = PoolCounters()
-    var phase = PoolPhase.running
+    @usableFromInline var slots = ConnectionSlots<Connection>()
+    @usableFromInline var waiters = WaiterQueue<Waiter>()
+    @usableFromInline var counters = PoolCounters()
+    @usableFromInline var phase = PoolPhase.running
     /// The latest time any event brought; the hot paths (lease, release) stamp with it instead of reading a clock.
-    private(set) var now: MonotonicInstant
+    @usableFromInline var now: MonotonicInstant
     var nextScanAt: MonotonicInstant
     var rng: SplitMix64
     var consecutiveFailures = 0
@@ -45,7 +47,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     /// `initialConnections` until that many are open once; then the minimum alone is kept.
     var startupTarget = 0
     // Cached nanosecond forms of the configuration for the hot path.
-    private var validateAfterIdleNanos: UInt64
+    @usableFromInline var validateAfterIdleNanos: UInt64
 
     init(name: String, configuration: PoolConfiguration, now: MonotonicInstant, seed: UInt64) {
         self.name = name
@@ -72,6 +74,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     /// The fast path: lease the most recently used idle connection, if it can be handed out without
     /// any other effect. `nil` means: take the slow path (``acquire(requestID:waiter:now:)``).
+    @inlinable
     mutating func leaseIdle() -> PoolLease<Connection>? {
         guard phase == .running, let index = slots.mostRecentIdle else { return nil }
         let slot = slots[index]
@@ -79,7 +82,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
         let id = slots.lease(index, now: now)
         counters.acquired += 1
-        return PoolLease(connection: slot.connection!, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
+        return PoolLease(connection: slots.connection(at: index)!, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
     }
 
     /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
@@ -113,6 +116,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     /// Takes a lease back. With `discard`, the connection is closed and replaced (it is broken).
     /// Hands the connection straight to the oldest waiter when there is one.
+    @inlinable
     mutating func release(_ id: ConnectionID, discard: Bool = false) -> [Action] {
         guard slots.isCurrentLease(id) else {
             counters.staleReleases += 1
@@ -132,13 +136,14 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         if let waiter = waiters.popFirst() {
             let lease = slots.handOver(index, now: now)
             counters.acquired += 1
-            return [.lease(waiter.payload, PoolLease(connection: slots[index].connection!, id: lease, needsValidation: false), since: waiter.enqueuedAt)]
+            return [.lease(waiter.payload, PoolLease(connection: slots.connection(at: index)!, id: lease, needsValidation: false), since: waiter.enqueuedAt)]
         }
         slots.park(index, now: now)
         return []
     }
 
     /// The caller's health check of a `needsValidation` lease failed: close and replace the connection.
+    @usableFromInline
     mutating func validationFailed(_ id: ConnectionID) -> [Action] {
         guard slots.isCurrentLease(id) else { return [] }
         counters.validationFailures += 1
@@ -164,7 +169,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
                 actions.append(.event(.circuitClosed))
             }
         }
-        slots[id.slot].connection = connection
+        slots.setConnection(connection, at: id.slot)
         slots[id.slot].expiresAt = lifetimeDeadline()
         if phase != .running {
             close(id.slot, reason: .shutdown, into: &actions)
@@ -204,7 +209,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         } else if let waiter = waiters.popFirst() {
             let lease = slots.lease(id.slot, now: now)
             counters.acquired += 1
-            actions.append(.lease(waiter.payload, PoolLease(connection: slots[id.slot].connection!, id: lease, needsValidation: false), since: waiter.enqueuedAt))
+            actions.append(.lease(waiter.payload, PoolLease(connection: slots.connection(at: id.slot)!, id: lease, needsValidation: false), since: waiter.enqueuedAt))
         } else {
             slots.park(id.slot, now: now)
         }
@@ -216,6 +221,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     // MARK: - Shared steps
 
     /// Frees the slot and closes its connection (unless it was closed already).
+    @usableFromInline
     mutating func close(_ index: Int32, reason: CloseReason, into actions: inout [Action]) {
         if let connection = slots.free(index) {
             counters.closed += 1
@@ -230,6 +236,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     /// Starts connection attempts for the minimum (or the initial size at start), the waiters, within the maximum,
     /// the concurrency cap and the backoff (one probe at a time while attempts are failing).
+    @usableFromInline
     mutating func planCreates(into actions: inout [Action]) {
         guard phase == .running else { return }
         let counts = slots.counts

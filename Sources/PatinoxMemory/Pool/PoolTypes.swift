@@ -5,7 +5,14 @@ public struct PoolLease<Connection: Sendable>: Sendable {
     /// Which lease this is; releasing a stale lease is ignored.
     public let id: ConnectionID
     /// The connection was idle longer than `validateAfterIdle` and must be health-checked before use.
-    let needsValidation: Bool
+    @usableFromInline let needsValidation: Bool
+
+    @inlinable
+    init(connection: Connection, id: ConnectionID, needsValidation: Bool) {
+        self.connection = connection
+        self.id = id
+        self.needsValidation = needsValidation
+    }
 }
 
 /// Why the pool closed a connection.

@@ -2,26 +2,48 @@
 ///
 /// Nodes live in one array linked by indices (no per-node allocation); freed nodes are reused.
 /// Removal by ID (cancellation) goes through a dictionary from request ID to node index.
+@usableFromInline
 struct WaiterQueue<Payload> {
+    @usableFromInline
     struct Entry {
-        var requestID: UInt64
-        var deadline: MonotonicInstant
-        var enqueuedAt: MonotonicInstant
-        var payload: Payload
+        @usableFromInline var requestID: UInt64
+        @usableFromInline var deadline: MonotonicInstant
+        @usableFromInline var enqueuedAt: MonotonicInstant
+        @usableFromInline var payload: Payload
+
+        @inlinable
+        init(requestID: UInt64, deadline: MonotonicInstant, enqueuedAt: MonotonicInstant, payload: Payload) {
+            self.requestID = requestID
+            self.deadline = deadline
+            self.enqueuedAt = enqueuedAt
+            self.payload = payload
+        }
     }
-    fileprivate struct Node {
-        var entry: Entry?
-        var previous: Int32 = -1
-        var next: Int32 = -1
+    @usableFromInline
+    struct Node {
+        @usableFromInline var entry: Entry?
+        @usableFromInline var previous: Int32 = -1
+        @usableFromInline var next: Int32 = -1
+
+        @inlinable
+        init(entry: Entry? = nil, previous: Int32 = -1, next: Int32 = -1) {
+            self.entry = entry
+            self.previous = previous
+            self.next = next
+        }
     }
 
-    private var nodes: [Node] = []
-    private var freeNodes: [Int32] = []
-    private var indexByRequest: [UInt64: Int32] = [:]
-    private var head: Int32 = -1
-    private var tail: Int32 = -1
+    @usableFromInline var nodes: [Node] = []
+    @usableFromInline var freeNodes: [Int32] = []
+    @usableFromInline var indexByRequest: [UInt64: Int32] = [:]
+    @usableFromInline var head: Int32 = -1
+    @usableFromInline var tail: Int32 = -1
+
+    @usableFromInline
+    init() {}
 
     var count: Int { indexByRequest.count }
+    @inlinable
     var isEmpty: Bool { head < 0 }
     /// The oldest waiter, which also has the earliest deadline (all waiters share one timeout).
     var first: Entry? { head < 0 ? nil : nodes[Int(head)].entry }
@@ -42,6 +64,7 @@ struct WaiterQueue<Payload> {
         indexByRequest[entry.requestID] = index
     }
 
+    @inlinable
     mutating func popFirst() -> Entry? {
         head < 0 ? nil : unlink(head)
     }
@@ -59,7 +82,8 @@ struct WaiterQueue<Payload> {
         return all
     }
 
-    private mutating func unlink(_ index: Int32) -> Entry? {
+    @inlinable
+    mutating func unlink(_ index: Int32) -> Entry? {
         let node = nodes[Int(index)]
         if node.previous >= 0 { nodes[Int(node.previous)].next = node.next } else { head = node.next }
         if node.next >= 0 { nodes[Int(node.next)].previous = node.previous } else { tail = node.previous }

@@ -115,5 +115,5 @@ struct PoolHarness {
 
     func requestID(of waiter: Int) -> UInt64? { requestIDs[waiter] }
 
-    var counts: ConnectionSlots<Int>.Counts { machine.slots.counts }
+    var counts: PoolSlotCounts { machine.slots.counts }
 }

@@ -119,7 +119,7 @@ struct PoolStateMachinePropertyTests {
             if machine.phase == .running {
                 #expect(counts.idle == 0 || machine.waiters.isEmpty, "no waiter left waiting beside an idle connection; \(context)")
             }
-            let leasedConnections = machine.slots.slots.filter { $0.state == .leased }.compactMap(\.connection)
+            let leasedConnections = machine.slots.indices(in: .leased).compactMap { machine.slots.connection(at: $0) }
             #expect(Set(leasedConnections).count == leasedConnections.count, "no connection leased twice; \(context)")
             let held = pool.leases.values.map(\.connection)
             #expect(Set(held).count == held.count, "no connection held by two callers; \(context)")

@@ -136,7 +136,7 @@ struct PoolStateMachineWaitingTests {
     }
 }
 
-extension ConnectionSlots.Counts {
+extension PoolSlotCounts {
     init(idle: Int = 0, leased: Int = 0, creating: Int = 0, checking: Int = 0, retiring: Int = 0) {
         self.init()
         self.idle = idle

@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// Benchmarks for memtop's PatinoxMemory, with PostgresNIO's pool side by side.
+// Run from this folder: `swift package benchmark` (see docs/BENCHMARKS.md).
+import Foundation
+import PackageDescription
+
+// The root package is a path dependency; SwiftPM names it after its folder, which differs between clones.
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+let package = Package(
+    name: "memtop-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        .executableTarget(
+            name: "PoolBenchmarks",
+            dependencies: [
+                .product(name: "PatinoxMemory", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+                .product(name: "_ConnectionPoolTestUtils", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Benchmarks/PoolBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    ]
+)
