@@ -124,8 +124,15 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     /// connection is broken). Releasing the same lease twice is ignored.
     @inlinable
     public func release(_ lease: PoolLease<Connection>, discard: Bool = false) {
-        let actions = state.withLockedValue { $0.machine.release(lease.id, discard: discard) }
-        if !actions.isEmpty { run(actions) }
+        switch state.withLockedValue({ $0.machine.release(lease.id, discard: discard) }) {
+        case .parked:
+            return
+        case .handOff(let waiter, let lease, let since):
+            recordLatency(since: since)
+            waiter.resume(returning: lease)
+        case .actions(let actions):
+            run(actions)
+        }
     }
 
     /// Leases a connection for the duration of `body` and always gives it back, also when `body` throws
@@ -224,6 +231,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         }
     }
 
+    @usableFromInline
     func recordLatency(since start: MonotonicInstant) {
         let waited = clock.now() - start
         state.withLockedValue { _ = $0.latency.record(waited.nanosecondsClamped) }

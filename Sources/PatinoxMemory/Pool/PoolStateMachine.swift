@@ -114,13 +114,34 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     // MARK: - Release
 
+    /// What a release asks the shell to do. The two common outcomes carry no array, so a release
+    /// never allocates.
+    @usableFromInline
+    enum ReleaseOutcome {
+        /// The connection went back to the idle list.
+        case parked
+        /// Wake `waiter` with `lease` (the connection passed straight to the oldest waiter).
+        case handOff(Waiter, PoolLease<Connection>, since: MonotonicInstant)
+        /// Anything else (close, replace, finish shutdown).
+        case actions([Action])
+
+        /// The outcome as a list of actions (for tests and the slow paths).
+        var asActions: [Action] {
+            switch self {
+            case .parked: return []
+            case .handOff(let waiter, let lease, let since): return [.lease(waiter, lease, since: since)]
+            case .actions(let actions): return actions
+            }
+        }
+    }
+
     /// Takes a lease back. With `discard`, the connection is closed and replaced (it is broken).
     /// Hands the connection straight to the oldest waiter when there is one.
     @inlinable
-    mutating func release(_ id: ConnectionID, discard: Bool = false) -> [Action] {
+    mutating func release(_ id: ConnectionID, discard: Bool = false) -> ReleaseOutcome {
         guard slots.isCurrentLease(id) else {
             counters.staleReleases += 1
-            return []
+            return .parked
         }
         let index = id.slot
         if discard || slots[index].retiring || phase != .running || slots[index].expiresAt <= now {
@@ -131,15 +152,20 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             close(index, reason: reason, into: &actions)
             planCreates(into: &actions)
             finishShutdownIfDrained(into: &actions)
-            return actions
+            return .actions(actions)
         }
         if let waiter = waiters.popFirst() {
             let lease = slots.handOver(index, now: now)
             counters.acquired += 1
-            return [.lease(waiter.payload, PoolLease(connection: slots.connection(at: index)!, id: lease, needsValidation: false), since: waiter.enqueuedAt)]
+            let connection = slots.connection(at: index)!
+            return .handOff(
+                waiter.payload,
+                PoolLease(connection: connection, id: lease, needsValidation: false),
+                since: waiter.enqueuedAt
+            )
         }
         slots.park(index, now: now)
-        return []
+        return .parked
     }
 
     /// The caller's health check of a `needsValidation` lease failed: close and replace the connection.

@@ -88,7 +88,7 @@ struct PoolHarness {
     /// Releases the lease held by `waiter`.
     mutating func release(_ waiter: Int, discard: Bool = false) {
         let lease = leases.removeValue(forKey: waiter)!
-        apply(machine.release(lease.id, discard: discard))
+        apply(machine.release(lease.id, discard: discard).asActions)
     }
 
     /// Completes the oldest `count` pending connection attempts successfully (all by default).

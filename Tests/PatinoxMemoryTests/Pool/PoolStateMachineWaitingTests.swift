@@ -86,7 +86,7 @@ struct PoolStateMachineWaitingTests {
         let second = pool.acquire(2)!
         #expect(first.connection == second.connection)
         #expect(first.id != second.id)
-        pool.apply(pool.machine.release(first.id))
+        pool.apply(pool.machine.release(first.id).asActions)
         #expect(pool.machine.counters.staleReleases == 1)
         #expect(pool.counts.leased == 1)
         #expect(pool.acquire(3) == nil)

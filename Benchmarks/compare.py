@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Runs the pool benchmarks and the Java peers in one go and prints a side-by-side table with ratios.
+
+    python3 Benchmarks/compare.py            # run everything (about 3 minutes after the first build)
+    python3 Benchmarks/compare.py --skip-java
+
+Swift numbers are package-benchmark's p50 wall-clock time per operation; Java numbers are the median of
+five rounds (Benchmarks/peers/java). A ratio above 1 means the peer is slower than PatinoxMemory.
+"""
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# scenario -> (PatinoxMemory benchmark, PostgresNIO benchmark, Java scenario)
+SCENARIOS = {
+    "warm acquire+release, 1 task, 10 connections": (
+        "Patinox: acquire+release, warm, 1 task (10 connections)",
+        "PostgresNIO: lease+release, warm, 1 task (10 connections)",
+        "warm-10",
+    ),
+    "acquire+release with 990 of 1000 leased": (
+        "Patinox: acquire+release, 990 of 1000 leased",
+        "PostgresNIO: lease+release, 990 of 1000 leased",
+        "990-of-1000",
+    ),
+    "handoff, 1000 tasks/threads over 10 connections": (
+        "Patinox: handoff, 1000 tasks over 10 connections (per lease)",
+        "PostgresNIO: handoff, 1000 tasks over 10 connections (per lease)",
+        "handoff-1000-over-10",
+    ),
+}
+UNITS = {"ns": 1.0, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
+def run(command, cwd):
+    print("$", " ".join(command), file=sys.stderr)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"command failed ({result.returncode}): {' '.join(command)}")
+    return result.stdout
+
+
+def parse_swift(text):
+    """Benchmark name -> {'ns': p50 wall clock in ns, 'mallocs': p50 mallocs}."""
+    results, current = {}, None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("│", "╒", "╞", "├", "╘", "=")) and ":" in stripped:
+            current = stripped
+            results.setdefault(current, {})
+            continue
+        if current is None or not stripped.startswith("│"):
+            continue
+        cells = [c.strip() for c in stripped.strip("│").split("│")]
+        metric, values = cells[0], cells[1:]
+        if metric.startswith("Time (wall clock)"):
+            unit = re.search(r"\((ns|μs|us|ms|s)\)", metric).group(1)
+            results[current]["ns"] = float(values[2]) * UNITS[unit]  # p50 column
+        elif metric.startswith("Malloc (total)"):
+            results[current]["mallocs"] = float(values[2])
+    return results
+
+
+def parse_java(text):
+    results = {}
+    for match in re.finditer(r"peer=(\S+) scenario=(\S+) ns_per_op=([\d.]+)", text):
+        results[(match.group(1), match.group(2))] = float(match.group(3))
+    return results
+
+
+def fmt(ns):
+    return "–" if ns is None else (f"{ns:,.0f} ns" if ns < 10_000 else f"{ns / 1000:,.1f} µs")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-java", action="store_true")
+    args = parser.parse_args()
+
+    swift = parse_swift(run(["swift", "package", "benchmark", "--no-progress"], HERE))
+    java = {} if args.skip_java else parse_java(run(["bash", "peers/java/run.sh"], HERE))
+    peers = sorted({peer for peer, _ in java})
+
+    header = ["scenario", "PatinoxMemory", "mallocs", "PostgresNIO (ratio)"] + [f"{p} (ratio)" for p in peers]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for scenario, (ours, postgres, java_name) in SCENARIOS.items():
+        mine = swift.get(ours, {}).get("ns")
+        row = [scenario, fmt(mine), f"{swift.get(ours, {}).get('mallocs', float('nan')):.0f}"]
+        for other in [swift.get(postgres, {}).get("ns")] + [java.get((p, java_name)) for p in peers]:
+            ratio = f" ({other / mine:.1f}×)" if other and mine else ""
+            row.append(fmt(other) + ratio)
+        print("| " + " | ".join(row) + " |")
+    floor = swift.get("Floor: NIOLock + array pop/push", {}).get("ns")
+    sync = swift.get("Patinox: tryAcquire+release (sync), warm, 10 connections", {}).get("ns")
+    print(f"\nFloor (NIOLock + array pop/push): {fmt(floor)}; PatinoxMemory tryAcquire+release (sync): {fmt(sync)}")
+
+    warm = swift[SCENARIOS["warm acquire+release, 1 task, 10 connections"][0]]
+    busy = swift[SCENARIOS["acquire+release with 990 of 1000 leased"][0]]
+    handoff = swift[SCENARIOS["handoff, 1000 tasks/threads over 10 connections"][0]]
+    goals = [
+        ("warm acquire+release <= 100 ns", warm["ns"] <= 100),
+        ("warm acquire+release 0 mallocs", warm["mallocs"] == 0),
+        ("990/1000 within 2x of 10-connection figure", busy["ns"] <= 2 * warm["ns"]),
+        ("handoff <= 1.5 µs", handoff["ns"] <= 1500),
+    ]
+    print()
+    for goal, met in goals:
+        print(f"- {'MET ' if met else 'MISSED'} {goal}")
+    return 0 if all(met for _, met in goals) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
