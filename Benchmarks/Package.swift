@@ -5,7 +5,8 @@ import Foundation
 import PackageDescription
 
 // The root package is a path dependency; SwiftPM names it after its folder, which differs between clones.
-let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .lastPathComponent
 
 let package = Package(
     name: "memtop-benchmarks",

@@ -3,6 +3,7 @@
 
     python3 Benchmarks/compare.py            # run everything (about 3 minutes after the first build)
     python3 Benchmarks/compare.py --skip-java
+    python3 Benchmarks/compare.py --skip-java --gate mallocs   # what CI runs
 
 Swift numbers are package-benchmark's p50 wall-clock time per operation; Java numbers are the median of
 five rounds (Benchmarks/peers/java). A ratio above 1 means the peer is slower than PatinoxMemory.
@@ -79,7 +80,13 @@ def fmt(ns):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--skip-java", action="store_true")
+    parser.add_argument("--skip-java", action="store_true", help="run only the Swift benchmarks")
+    parser.add_argument(
+        "--gate",
+        choices=["all", "mallocs"],
+        default="all",
+        help="which goals decide the exit status; CI uses 'mallocs' (times vary with machine load)",
+    )
     args = parser.parse_args()
 
     swift = parse_swift(run(["swift", "package", "benchmark", "--no-progress"], HERE))
@@ -112,7 +119,8 @@ def main():
     print()
     for goal, met in goals:
         print(f"- {'MET ' if met else 'MISSED'} {goal}")
-    return 0 if all(met for _, met in goals) else 1
+    gating = [met for goal, met in goals if args.gate == "all" or "mallocs" in goal]
+    return 0 if all(gating) else 1
 
 
 if __name__ == "__main__":

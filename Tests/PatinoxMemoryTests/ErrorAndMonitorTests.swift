@@ -77,7 +77,10 @@ struct MetricsMonitorTests {
         let dimensions = [("kind", "pool"), ("name", "db"), ("operation", "create")]
         let successes = try metrics.expectCounter("patinox_operations_total", dimensions + [("outcome", "success")])
         #expect(successes.totalValue == 1)
-        let failures = try metrics.expectCounter("patinox_operations_total", dimensions + [("outcome", "connection-failed")])
+        let failures = try metrics.expectCounter(
+            "patinox_operations_total",
+            dimensions + [("outcome", "connection-failed")]
+        )
         #expect(failures.totalValue == 1)
         let timer = try metrics.expectTimer("patinox_operation_duration", dimensions)
         #expect(timer.lastValue == 3_000_000)
@@ -95,14 +98,23 @@ struct MetricsMonitorTests {
         let metrics = TestMetrics()
         var configuration = PoolConfiguration()
         configuration.housekeepingInterval = .milliseconds(10)
-        let pool = Pool(name: "db", configuration: configuration, factory: TestFactory(), monitor: MetricsMonitor(factory: metrics))
+        let pool = Pool(
+            name: "db",
+            configuration: configuration,
+            factory: TestFactory(),
+            monitor: MetricsMonitor(factory: metrics)
+        )
         _ = try await pool.withConnection { $0 }
         let created = try metrics.expectCounter(
             "patinox_operations_total",
             [("kind", "pool"), ("name", "db"), ("operation", "create"), ("outcome", "success")]
         )
         #expect(created.totalValue == 1)
-        #expect(await eventually { (try? metrics.expectGauge("patinox_pool_idle", [("kind", "pool"), ("name", "db")])) != nil })
+        #expect(
+            await eventually {
+                (try? metrics.expectGauge("patinox_pool_idle", [("kind", "pool"), ("name", "db")])) != nil
+            }
+        )
         await pool.shutdown()
     }
 }

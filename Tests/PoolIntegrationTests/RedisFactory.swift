@@ -37,7 +37,7 @@ enum RedisServer {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 enum ProcessInfoLite {

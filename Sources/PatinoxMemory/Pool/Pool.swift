@@ -28,7 +28,10 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     struct State: Sendable {
         @usableFromInline var machine: Machine
         @usableFromInline var faults = PoolFaults.none
-        var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000_000, numberOfSignificantValueDigits: .three)
+        var latency = Histogram<UInt64>(
+            highestTrackableValue: 3_600_000_000_000,
+            numberOfSignificantValueDigits: .three
+        )
         /// Acquires served at once, recorded into `latency` as zero when a status is taken.
         @usableFromInline var immediateAcquires: UInt64 = 0
         var createTasks: [ConnectionID: Task<Void, Never>] = [:]

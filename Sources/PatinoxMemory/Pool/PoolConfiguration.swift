@@ -112,9 +112,9 @@ public struct PoolConfiguration: Sendable, Hashable {
 }
 
 #if canImport(Glibc)
-import Glibc
-private func _pow(_ base: Double, _ exponent: Double) -> Double { Glibc.pow(base, exponent) }
+    import Glibc
+    private func _pow(_ base: Double, _ exponent: Double) -> Double { Glibc.pow(base, exponent) }
 #elseif canImport(Darwin)
-import Darwin
-private func _pow(_ base: Double, _ exponent: Double) -> Double { Darwin.pow(base, exponent) }
+    import Darwin
+    private func _pow(_ base: Double, _ exponent: Double) -> Double { Darwin.pow(base, exponent) }
 #endif

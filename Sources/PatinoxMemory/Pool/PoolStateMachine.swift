@@ -82,7 +82,11 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
         let id = slots.lease(index, now: now)
         counters.acquired += 1
-        return PoolLease(connection: slots.connection(at: index)!, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
+        return PoolLease(
+            connection: slots.connection(at: index)!,
+            id: id,
+            needsValidation: idleFor >= validateAfterIdleNanos
+        )
     }
 
     /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
@@ -100,7 +104,9 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         if circuitOpen {
             return .failed(circuitOpenError())
         }
-        waiters.append(.init(requestID: requestID, deadline: now + configuration.acquireTimeout, enqueuedAt: now, payload: waiter))
+        waiters.append(
+            .init(requestID: requestID, deadline: now + configuration.acquireTimeout, enqueuedAt: now, payload: waiter)
+        )
         planCreates(into: &actions)
         return .queued(actions)
     }
@@ -147,7 +153,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         if discard || slots[index].retiring || phase != .running || slots[index].expiresAt <= now {
             var actions: [Action] = []
             let reason: CloseReason =
-                discard ? .discarded : phase != .running ? .shutdown : slots[index].retiring ? .shrink : .lifetimeExpired
+                discard
+                ? .discarded : phase != .running ? .shutdown : slots[index].retiring ? .shrink : .lifetimeExpired
             if discard { counters.replaced += 1 }
             close(index, reason: reason, into: &actions)
             planCreates(into: &actions)
@@ -182,7 +189,9 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     // MARK: - Connection attempts and checks
 
-    mutating func connectionCreated(_ id: ConnectionID, _ connection: Connection, now time: MonotonicInstant) -> [Action] {
+    mutating func connectionCreated(_ id: ConnectionID, _ connection: Connection, now time: MonotonicInstant)
+        -> [Action]
+    {
         advance(to: time)
         guard isPendingCreate(id) else { return [.close(connection, .abandonedCreate)] }
         var actions: [Action] = [.event(.connectionCreated)]
@@ -203,7 +212,13 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         } else if let waiter = waiters.popFirst() {
             let lease = slots.lease(id.slot, now: now)
             counters.acquired += 1
-            actions.append(.lease(waiter.payload, PoolLease(connection: connection, id: lease, needsValidation: false), since: waiter.enqueuedAt))
+            actions.append(
+                .lease(
+                    waiter.payload,
+                    PoolLease(connection: connection, id: lease, needsValidation: false),
+                    since: waiter.enqueuedAt
+                )
+            )
         } else {
             slots.park(id.slot, now: now)
         }
@@ -211,12 +226,17 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         return actions
     }
 
-    mutating func createFailed(_ id: ConnectionID, error: (any Error & Sendable)?, now time: MonotonicInstant) -> [Action] {
+    mutating func createFailed(_ id: ConnectionID, error: (any Error & Sendable)?, now time: MonotonicInstant)
+        -> [Action]
+    {
         advance(to: time)
         guard isPendingCreate(id) else { return [] }
         _ = slots.free(id.slot)
         var actions: [Action] = []
-        recordCreateFailure(.connectionFailed(pool: name, attempt: consecutiveFailures + 1, cause: error), into: &actions)
+        recordCreateFailure(
+            .connectionFailed(pool: name, attempt: consecutiveFailures + 1, cause: error),
+            into: &actions
+        )
         finishShutdownIfDrained(into: &actions)
         return actions
     }
@@ -235,7 +255,13 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         } else if let waiter = waiters.popFirst() {
             let lease = slots.lease(id.slot, now: now)
             counters.acquired += 1
-            actions.append(.lease(waiter.payload, PoolLease(connection: slots.connection(at: id.slot)!, id: lease, needsValidation: false), since: waiter.enqueuedAt))
+            actions.append(
+                .lease(
+                    waiter.payload,
+                    PoolLease(connection: slots.connection(at: id.slot)!, id: lease, needsValidation: false),
+                    since: waiter.enqueuedAt
+                )
+            )
         } else {
             slots.park(id.slot, now: now)
         }
@@ -302,7 +328,12 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     }
 
     func circuitOpenError() -> PatinoxError {
-        .circuitOpen(pool: name, failures: consecutiveFailures, retryAfter: nextAttemptAt - now, cause: lastCreateFailure)
+        .circuitOpen(
+            pool: name,
+            failures: consecutiveFailures,
+            retryAfter: nextAttemptAt - now,
+            cause: lastCreateFailure
+        )
     }
 
     mutating func lifetimeDeadline() -> MonotonicInstant {
@@ -320,7 +351,12 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     var nextWakeup: MonotonicInstant {
         var wakeup = nextScanAt
         if let first = waiters.first { wakeup = min(wakeup, first.deadline) }
-        if consecutiveFailures > 0 && nextAttemptAt > now && (circuitOpen || !waiters.isEmpty || slots.counts.live < max(configuration.minimumConnections, startupTarget)) { wakeup = min(wakeup, nextAttemptAt) }
+        if consecutiveFailures > 0 && nextAttemptAt > now
+            && (circuitOpen || !waiters.isEmpty
+                || slots.counts.live < max(configuration.minimumConnections, startupTarget))
+        {
+            wakeup = min(wakeup, nextAttemptAt)
+        }
         return wakeup
     }
 }

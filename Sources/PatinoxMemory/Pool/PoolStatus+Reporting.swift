@@ -39,8 +39,14 @@ extension PoolEvent {
         switch self {
         case .connectionCreated: return MonitorEvent(source: source, operation: "create")
         case .createFailed(let error):
-            return MonitorEvent(source: source, operation: "create", outcome: .failure(error.code), detail: error.message)
-        case .connectionClosed(let reason): return MonitorEvent(source: source, operation: "close", detail: reason.rawValue)
+            return MonitorEvent(
+                source: source,
+                operation: "create",
+                outcome: .failure(error.code),
+                detail: error.message
+            )
+        case .connectionClosed(let reason):
+            return MonitorEvent(source: source, operation: "close", detail: reason.rawValue)
         case .validationFailed:
             return MonitorEvent(source: source, operation: "validate", outcome: .failure(.validationFailed))
         case .acquireTimedOut:

@@ -108,7 +108,11 @@ struct PoolFaultTests {
     @Test("kill closes connections; leased holders keep theirs until release, then it is replaced")
     func kill() async throws {
         let factory = TestFactory()
-        let pool = Pool(name: "t", configuration: PoolTests.configuration { $0.minimumConnections = 2 }, factory: factory)
+        let pool = Pool(
+            name: "t",
+            configuration: PoolTests.configuration { $0.minimumConnections = 2 },
+            factory: factory
+        )
         #expect(await eventually { pool.status().idle == 2 })
         let held = try await pool.acquire()
         #expect(pool.kill(2) == 2)

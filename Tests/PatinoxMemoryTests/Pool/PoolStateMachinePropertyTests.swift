@@ -65,7 +65,9 @@ struct PoolStateMachinePropertyTests {
         var holders: [Int] { pool.leases.keys.sorted() }
         /// Waiters still queued.
         var queued: [Int] {
-            issued.filter { pool.leases[$0] == nil && pool.failures[$0] == nil && !cancelled.contains($0) && !released.contains($0) }
+            issued.filter {
+                pool.leases[$0] == nil && pool.failures[$0] == nil && !cancelled.contains($0) && !released.contains($0)
+            }
         }
         var released: Set<Int> = []
         var pendingChecks: [(id: ConnectionID, connection: Int)] = []
@@ -117,7 +119,10 @@ struct PoolStateMachinePropertyTests {
             let occupiedSlots = machine.slots.slots.filter { $0.state != .free }.count
             #expect(occupiedSlots == counts.occupied, context)
             if machine.phase == .running {
-                #expect(counts.idle == 0 || machine.waiters.isEmpty, "no waiter left waiting beside an idle connection; \(context)")
+                #expect(
+                    counts.idle == 0 || machine.waiters.isEmpty,
+                    "no waiter left waiting beside an idle connection; \(context)"
+                )
             }
             let leasedConnections = machine.slots.indices(in: .leased).compactMap { machine.slots.connection(at: $0) }
             #expect(Set(leasedConnections).count == leasedConnections.count, "no connection leased twice; \(context)")

@@ -29,7 +29,11 @@ struct PoolTests {
 
     @Test("many tasks over few connections: every lease is served, none is shared")
     func contention() async throws {
-        let pool = Pool(name: "t", configuration: Self.configuration { $0.maximumConnections = 3 }, factory: TestFactory())
+        let pool = Pool(
+            name: "t",
+            configuration: Self.configuration { $0.maximumConnections = 3 },
+            factory: TestFactory()
+        )
         let inUse = ConcurrentSet()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<50 {
@@ -81,7 +85,11 @@ struct PoolTests {
 
     @Test("cancelling a waiting task fails its acquire with .cancelled and frees its place")
     func cancellation() async throws {
-        let pool = Pool(name: "t", configuration: Self.configuration { $0.maximumConnections = 1 }, factory: TestFactory())
+        let pool = Pool(
+            name: "t",
+            configuration: Self.configuration { $0.maximumConnections = 1 },
+            factory: TestFactory()
+        )
         let held = try await pool.acquire()
         let waiter = Task { try await pool.acquire() }
         #expect(await eventually { pool.status().waiters == 1 })
@@ -144,7 +152,11 @@ struct PoolTests {
     @Test("an invalid configuration is rejected by init(validating:)")
     func invalidConfiguration() {
         #expect {
-            _ = try Pool(validating: Self.configuration { $0.minimumConnections = 5 }, name: "bad", factory: TestFactory())
+            _ = try Pool(
+                validating: Self.configuration { $0.minimumConnections = 5 },
+                name: "bad",
+                factory: TestFactory()
+            )
         } throws: { error in
             let error = error as! PatinoxError
             return error.code == .invalidConfiguration && error.context.name == "bad"
@@ -158,4 +170,3 @@ final class ConcurrentSet: Sendable {
     func insert(_ value: Int) -> Bool { box.withLockedValue { $0.insert(value).inserted } }
     func remove(_ value: Int) { box.withLockedValue { _ = $0.remove(value) } }
 }
-
