@@ -22,12 +22,8 @@ struct PoolDemoCommand: AsyncParsableCommand {
         configuration.maximumConnections = maximum
         configuration.minimumConnections = min(2, maximum)
         configuration.acquireTimeout = .seconds(5)
-        do {
-            try configuration.validate(poolName: "demo")
-        } catch {
-            throw ValidationError(String(describing: error))
-        }
-        let pool = Pool(name: "demo", configuration: configuration, factory: DemoConnectionFactory())
+        // An invalid size throws a PatinoxError, which memtop prints with what to do.
+        let pool = try Pool(name: "demo", configuration: configuration, factory: DemoConnectionFactory())
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<tasks {
                 group.addTask {

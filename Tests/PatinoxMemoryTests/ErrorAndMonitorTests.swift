@@ -98,7 +98,7 @@ struct MetricsMonitorTests {
         let metrics = TestMetrics()
         var configuration = PoolConfiguration()
         configuration.housekeepingInterval = .milliseconds(10)
-        let pool = Pool(
+        let pool = try Pool(
             name: "db",
             configuration: configuration,
             factory: TestFactory(),

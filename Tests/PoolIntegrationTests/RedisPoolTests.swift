@@ -29,7 +29,7 @@ struct RedisPoolTests {
         var configuration = PoolConfiguration()
         configuration.maximumConnections = 4
         configuration.validateAfterIdle = .zero
-        let pool = try Pool(validating: configuration, name: "redis", factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
         let reply = try await pool.withConnection { connection in
             _ = try await connection.send("SET", "memtop:greeting", "hello")
             return try await connection.send("GET", "memtop:greeting")
@@ -46,7 +46,7 @@ struct RedisPoolTests {
         configuration.maximumConnections = 10
         configuration.validateAfterIdle = .milliseconds(20)
         configuration.housekeepingInterval = .milliseconds(10)
-        let pool = try Pool(validating: configuration, name: "redis", factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
         #expect(await eventually { pool.status().idle == 4 })
 
         let inFlight = (0..<3).map { index in
@@ -94,7 +94,7 @@ struct RedisPoolTests {
         var configuration = PoolConfiguration()
         configuration.maximumConnections = 2
         configuration.acquireTimeout = .milliseconds(300)
-        let pool = try Pool(validating: configuration, name: "redis", factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
         let first = try await pool.acquire()
         let second = try await pool.acquire()
         let sleeper = Task { try await first.connection.send("DEBUG", "SLEEP", "1") }
@@ -124,7 +124,7 @@ struct RedisPoolTests {
         configuration.maximumConnections = 1000
         configuration.maxConcurrentCreates = 64
         configuration.acquireTimeout = .seconds(60)
-        let pool = try Pool(validating: configuration, name: "redis-1000", factory: factory())
+        let pool = try Pool(name: "redis-1000", configuration: configuration, factory: factory())
         let leases = try await withThrowingTaskGroup(of: PoolLease<RedisConnection>.self) { group in
             for _ in 0..<1000 { group.addTask { try await pool.acquire() } }
             return try await group.reduce(into: []) { $0.append($1) }

@@ -154,7 +154,7 @@ func warmPool(size: Int) async -> Pool<NoopFactory> {
     configuration.idleTimeout = nil
     configuration.maxLifetime = nil
     configuration.acquireTimeout = .seconds(600)
-    let pool = Pool(name: "bench", configuration: configuration, factory: NoopFactory())
+    let pool = try Pool(name: "bench", configuration: configuration, factory: NoopFactory())
     while pool.status().idle < size { try? await Task.sleep(for: .milliseconds(1)) }
     return pool
 }

@@ -11,7 +11,7 @@ import NIOConcurrencyHelpers
 /// - `patinox_<gauge>{kind, name}`: gauges from samples.
 ///
 /// ```swift
-/// let pool = Pool(name: "db", configuration: configuration, factory: factory,
+/// let pool = try Pool(name: "db", configuration: configuration, factory: factory,
 ///                 monitor: MetricsMonitor())   // uses MetricsSystem.factory
 /// ```
 public final class MetricsMonitor: Monitor {

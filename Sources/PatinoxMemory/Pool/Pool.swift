@@ -12,7 +12,7 @@ import Synchronization
 /// - ``resize(minimum:maximum:)``, ``kill(_:)`` and ``faults`` steer it at runtime; ``status()`` shows it.
 ///
 /// ```swift
-/// let pool = Pool(name: "db", configuration: configuration, factory: PostgresFactory())
+/// let pool = try Pool(name: "db", configuration: configuration, factory: PostgresFactory())
 /// let rows = try await pool.withConnection { connection in try await connection.query("SELECT 1") }
 /// await pool.shutdown(deadline: .seconds(5))
 /// ```
@@ -53,34 +53,17 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
 
     /// Creates a pool and starts opening its initial connections.
     ///
-    /// The configuration should have passed ``PoolConfiguration/validate(poolName:operation:)``; an invalid
-    /// one stops the program (use ``init(validating:name:factory:clock:monitor:seed:)`` to get an error instead).
-    public convenience init(
+    /// - Parameters:
+    ///   - name: appears in errors, events and metrics.
+    ///   - configuration: validated first; an inconsistent one throws ``PatinoxError/Code/invalidConfiguration``
+    ///     naming the field to fix.
+    ///   - factory: opens, checks and closes connections.
+    ///   - clock: the time source (``ManualClock`` in tests).
+    ///   - monitor: where events and samples go (``MetricsMonitor`` for swift-metrics).
+    ///   - seed: seeds the jitter of backoff and lifetimes.
+    public init(
         name: String,
         configuration: PoolConfiguration = PoolConfiguration(),
-        factory: Factory,
-        clock: any MonotonicClock = SystemClock(),
-        monitor: any Monitor = NoopMonitor(),
-        seed: UInt64 = UInt64.random(in: 0...UInt64.max)
-    ) {
-        do {
-            try self.init(
-                validating: configuration,
-                name: name,
-                factory: factory,
-                clock: clock,
-                monitor: monitor,
-                seed: seed
-            )
-        } catch {
-            preconditionFailure("\(error)")
-        }
-    }
-
-    /// Creates a pool after validating `configuration`; throws ``PatinoxError/Code/invalidConfiguration``.
-    public init(
-        validating configuration: PoolConfiguration,
-        name: String,
         factory: Factory,
         clock: any MonotonicClock = SystemClock(),
         monitor: any Monitor = NoopMonitor(),

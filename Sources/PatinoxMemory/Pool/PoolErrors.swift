@@ -11,7 +11,7 @@ extension PatinoxError {
         PatinoxError(
             code: .invalidConfiguration,
             context: ErrorContext(component: component, name: name, operation: operation),
-            message: "rejected: \(problem); the previous settings stay in force.",
+            message: "rejected: \(problem); nothing was changed.",
             recovery: .reconfigure(hint: hint)
         )
     }

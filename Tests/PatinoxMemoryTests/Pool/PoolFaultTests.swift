@@ -12,7 +12,7 @@ struct PoolFaultTests {
         configuration.backoff.initial = .milliseconds(5)
         configuration.backoff.maximum = .milliseconds(20)
         configuration.acquireTimeout = .seconds(5)
-        let pool = Pool(name: "t", configuration: configuration, factory: factory, monitor: monitor)
+        let pool = try Pool(name: "t", configuration: configuration, factory: factory, monitor: monitor)
         factory.state.withLockedValue { $0.failCreates = true }
         await #expect {
             try await pool.acquire()
@@ -35,7 +35,7 @@ struct PoolFaultTests {
 
     @Test("the failCreates and createLatency faults act on connection attempts")
     func createFaults() async throws {
-        let pool = Pool(
+        let pool = try Pool(
             name: "t",
             configuration: PoolTests.configuration { $0.acquireTimeout = .milliseconds(300) },
             factory: TestFactory()
@@ -57,7 +57,7 @@ struct PoolFaultTests {
 
     @Test("acquireLatency delays every acquire")
     func acquireLatencyFault() async throws {
-        let pool = Pool(name: "t", configuration: PoolTests.configuration(), factory: TestFactory())
+        let pool = try Pool(name: "t", configuration: PoolTests.configuration(), factory: TestFactory())
         _ = try await pool.withConnection { $0 }
         pool.faults = PoolFaults(acquireLatency: .milliseconds(20))
         #expect(pool.tryAcquire() == nil, "no instant lease while latency is injected")
@@ -70,7 +70,7 @@ struct PoolFaultTests {
     @Test("failHealthChecks makes keepalive replace idle connections")
     func keepaliveReplacesBrokenConnections() async throws {
         let factory = TestFactory()
-        let pool = Pool(
+        let pool = try Pool(
             name: "t",
             configuration: PoolTests.configuration {
                 $0.minimumConnections = 2
@@ -90,7 +90,7 @@ struct PoolFaultTests {
     @Test("acquire re-validates a connection idle past the window and replaces a dead one transparently")
     func validateOnAcquire() async throws {
         let factory = TestFactory()
-        let pool = Pool(
+        let pool = try Pool(
             name: "t",
             configuration: PoolTests.configuration { $0.validateAfterIdle = .milliseconds(1) },
             factory: factory
@@ -108,7 +108,7 @@ struct PoolFaultTests {
     @Test("kill closes connections; leased holders keep theirs until release, then it is replaced")
     func kill() async throws {
         let factory = TestFactory()
-        let pool = Pool(
+        let pool = try Pool(
             name: "t",
             configuration: PoolTests.configuration { $0.minimumConnections = 2 },
             factory: factory
@@ -125,7 +125,7 @@ struct PoolFaultTests {
     @Test("a lease held past the leak threshold is reported to the monitor")
     func leak() async throws {
         let monitor = RecordingMonitor()
-        let pool = Pool(
+        let pool = try Pool(
             name: "t",
             configuration: PoolTests.configuration {
                 $0.leakThreshold = .milliseconds(20)
