@@ -35,7 +35,7 @@ let benchmarks: @Sendable () -> Void = {
         "Patinox: acquire+release, warm, 1 task (10 connections)",
         configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
     ) { benchmark in
-        let pool = await warmPool(size: 10)
+        let pool = try await warmPool(size: 10)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let lease = try await pool.acquire()
@@ -47,7 +47,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Patinox: tryAcquire+release (sync), warm, 10 connections") { benchmark in
-        let pool = await warmPool(size: 10)
+        let pool = try await warmPool(size: 10)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             let lease = pool.tryAcquire()!
@@ -59,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Patinox: acquire+release, 990 of 1000 leased") { benchmark in
-        let pool = await warmPool(size: 1000)
+        let pool = try await warmPool(size: 1000)
         var held: [PoolLease<Int>] = []
         for _ in 0..<990 { held.append(try await pool.acquire()) }
         benchmark.startMeasurement()
@@ -74,20 +74,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("Patinox: handoff, 1000 tasks over 10 connections (per lease)") { benchmark in
-        let pool = await warmPool(size: 10)
-        let perTask = max(benchmark.scaledIterations.count / 1000, 1)
-        benchmark.startMeasurement()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<1000 {
-                group.addTask {
-                    for _ in 0..<perTask {
-                        try await pool.withConnection { blackHole($0) }
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        benchmark.stopMeasurement()
+        let pool = try await warmPool(size: 10)
+        try await measureHandoff(benchmark, tasks: 1000) { try await pool.withConnection { blackHole($0) } }
         await pool.shutdown()
     }
 
@@ -118,24 +106,32 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("PostgresNIO: handoff, 1000 tasks over 10 connections (per lease)") { benchmark in
         try await withPostgresNIOPool(size: 10) { pool in
-            let perTask = max(benchmark.scaledIterations.count / 1000, 1)
-            benchmark.startMeasurement()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<1000 {
-                    group.addTask {
-                        for _ in 0..<perTask {
-                            try await pool.withConnection { blackHole($0) }
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            benchmark.stopMeasurement()
+            try await measureHandoff(benchmark, tasks: 1000) { try await pool.withConnection { blackHole($0) } }
         }
     }
 }
 
 // MARK: - Set-up
+
+/// Runs `lease` from `tasks` concurrent tasks, the benchmark's scaled iteration count in all, and measures
+/// the whole: with more tasks than connections, nearly every lease is a handoff to a waiting task.
+func measureHandoff(
+    _ benchmark: Benchmark,
+    tasks: Int,
+    _ lease: @escaping @Sendable () async throws -> Void
+) async throws {
+    let perTask = max(benchmark.scaledIterations.count / tasks, 1)
+    benchmark.startMeasurement()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<tasks {
+            group.addTask {
+                for _ in 0..<perTask { try await lease() }
+            }
+        }
+        try await group.waitForAll()
+    }
+    benchmark.stopMeasurement()
+}
 
 struct NoopFactory: ConnectionFactory {
     func makeConnection() async throws -> Int { 1 }
@@ -144,7 +140,7 @@ struct NoopFactory: ConnectionFactory {
 }
 
 /// A pool with `size` open, idle connections and nothing that would check or retire them mid-run.
-func warmPool(size: Int) async -> Pool<NoopFactory> {
+func warmPool(size: Int) async throws -> Pool<NoopFactory> {
     var configuration = PoolConfiguration()
     configuration.minimumConnections = size
     configuration.maximumConnections = size

@@ -209,18 +209,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         if phase != .running {
             close(id.slot, reason: .shutdown, into: &actions)
             finishShutdownIfDrained(into: &actions)
-        } else if let waiter = waiters.popFirst() {
-            let lease = slots.lease(id.slot, now: now)
-            counters.acquired += 1
-            actions.append(
-                .lease(
-                    waiter.payload,
-                    PoolLease(connection: connection, id: lease, needsValidation: false),
-                    since: waiter.enqueuedAt
-                )
-            )
         } else {
-            slots.park(id.slot, now: now)
+            serveOldestWaiterOrPark(id.slot, into: &actions)
         }
         planCreates(into: &actions)
         return actions
@@ -252,18 +242,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             close(id.slot, reason: .validationFailed, into: &actions)
         } else if slots[id.slot].retiring || phase != .running {
             close(id.slot, reason: phase == .running ? .shrink : .shutdown, into: &actions)
-        } else if let waiter = waiters.popFirst() {
-            let lease = slots.lease(id.slot, now: now)
-            counters.acquired += 1
-            actions.append(
-                .lease(
-                    waiter.payload,
-                    PoolLease(connection: slots.connection(at: id.slot)!, id: lease, needsValidation: false),
-                    since: waiter.enqueuedAt
-                )
-            )
         } else {
-            slots.park(id.slot, now: now)
+            serveOldestWaiterOrPark(id.slot, into: &actions)
         }
         planCreates(into: &actions)
         finishShutdownIfDrained(into: &actions)
@@ -271,6 +251,24 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     }
 
     // MARK: - Shared steps
+
+    /// A connection became available (opened or checked): lease it to the oldest waiter, or park it.
+    mutating func serveOldestWaiterOrPark(_ index: Int32, into actions: inout [Action]) {
+        guard let waiter = waiters.popFirst() else {
+            slots.park(index, now: now)
+            return
+        }
+        let lease = slots.lease(index, now: now)
+        counters.acquired += 1
+        let connection = slots.connection(at: index)!
+        actions.append(
+            .lease(
+                waiter.payload,
+                PoolLease(connection: connection, id: lease, needsValidation: false),
+                since: waiter.enqueuedAt
+            )
+        )
+    }
 
     /// Frees the slot and closes its connection (unless it was closed already).
     @usableFromInline
