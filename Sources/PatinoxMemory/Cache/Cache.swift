@@ -1,0 +1,213 @@
+import NIOConcurrencyHelpers
+import Synchronization
+
+/// A concurrent, bounded in-memory cache: LRU by default, SIEVE or adaptive W-TinyLFU on request;
+/// count and weight bounds; time-to-live (default and per entry) and time-to-idle; statistics; an
+/// eviction listener; single-flight loading; and fault hooks for chaos testing.
+///
+/// ```swift
+/// var configuration = CacheConfiguration<String, User>()
+/// configuration.maximumCount = 50_000
+/// configuration.defaultTimeToLive = .seconds(60)
+/// let users = try Cache(name: "users", configuration: configuration)
+/// let user = try await users.get("42") { id in try await database.user(id) }   // loads once per key
+/// ```
+///
+/// Keys are spread over shards, each a pure ``CacheShard`` value behind its own lock; with one shard
+/// the policy order is exact (the same hit ratio as a reference simulator). The eviction listener runs
+/// after the lock is released.
+public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    @usableFromInline typealias Shard = CacheShard<Key, Value>
+    @usableFromInline typealias Removal = Shard.Removal
+
+    /// The name given at creation; it appears in errors, events and metrics.
+    public let name: String
+    public let configuration: CacheConfiguration<Key, Value>
+    @usableFromInline let shards: [NIOLockedValueBox<Shard>]
+    @usableFromInline let shardMask: Int
+    @usableFromInline let clock: any MonotonicClock
+    /// Whether entries can expire (a default TTL, a time-to-idle, or a `put` with its own TTL happened):
+    /// only then do reads look at the clock.
+    @usableFromInline let expires: Synchronization.Atomic<Bool>
+    /// While non-zero, reads miss until this clock time (fault hook).
+    @usableFromInline let forcedMissesUntil = Synchronization.Atomic<UInt64>(0)
+    let squeezedUntil = Synchronization.Atomic<UInt64>(0)
+    let listener: (@Sendable (Key, Value, RemovalCause) -> Void)?
+    let monitor: any Monitor
+    let loads = NIOLockedValueBox<[Key: Task<Value, any Error>]>([:])
+    let loadStats = NIOLockedValueBox(CacheStats())
+    var component: ComponentID { ComponentID(kind: .cache, name: name) }
+
+    /// Creates a cache; an inconsistent configuration throws ``PatinoxError/Code/invalidConfiguration``.
+    ///
+    /// - Parameters:
+    ///   - onRemoval: called, outside any lock, for every entry that leaves the cache and why.
+    ///   - housekeepingInterval: how often expired entries are swept and a sample goes to `monitor`.
+    public init(
+        name: String,
+        configuration: CacheConfiguration<Key, Value> = CacheConfiguration(),
+        clock: any MonotonicClock = SystemClock(),
+        monitor: any Monitor = NoopMonitor(),
+        housekeepingInterval: Duration = .seconds(1),
+        seed: UInt64 = UInt64.random(in: 0...UInt64.max),
+        onRemoval: (@Sendable (Key, Value, RemovalCause) -> Void)? = nil
+    ) throws(PatinoxError) {
+        try configuration.validate(cacheName: name)
+        self.name = name
+        self.configuration = configuration
+        self.clock = clock
+        self.monitor = monitor
+        self.listener = onRemoval
+        self.expires = Synchronization.Atomic(configuration.defaultTimeToLive != nil || configuration.timeToIdle != nil)
+        let count = 1 << (Int.bitWidth - 1 - configuration.effectiveShards.leadingZeroBitCount)
+        shardMask = count - 1
+        var rng = SplitMix64(seed: seed)
+        shards = (0..<count).map { index in
+            NIOLockedValueBox(
+                Shard(
+                    policy: configuration.policy,
+                    maximumCount: Self.share(configuration.maximumCount, of: count, index: index),
+                    maximumWeight: Self.share(configuration.maximumWeight, of: count, index: index),
+                    timeToIdle: configuration.timeToIdle?.nanosecondsClamped ?? 0,
+                    recordsRemovals: onRemoval != nil,
+                    seed: rng.next()
+                )
+            )
+        }
+        startHousekeeping(every: housekeepingInterval)
+    }
+
+    static func share(_ bound: Int?, of shards: Int, index: Int) -> Int {
+        guard let bound else { return .max }
+        return bound / shards + (index < bound % shards ? 1 : 0)
+    }
+
+    @inlinable
+    func shard(for key: Key) -> NIOLockedValueBox<Shard> {
+        shardMask == 0 ? shards[0] : shards[key.hashValue & shardMask]
+    }
+
+    @inlinable
+    func currentTime() -> UInt64 {
+        expires.load(ordering: .relaxed) ? clock.now().nanoseconds : 0
+    }
+
+    // MARK: - Reads and writes
+
+    /// The value for `key`, or `nil` when absent or expired. Counts a hit or a miss.
+    @inlinable
+    public func get(_ key: Key) -> Value? {
+        if forcedMissesUntil.load(ordering: .relaxed) != 0, isForcingMisses() {
+            shard(for: key).withLockedValue { $0.stats.misses += 1 }
+            return nil
+        }
+        let now = currentTime()
+        var removals: [Removal] = []
+        let value = shard(for: key).withLockedValue { $0.get(key, now: now, removals: &removals) }
+        if !removals.isEmpty { notify(removals) }
+        return value
+    }
+
+    /// Whether `key` has an unexpired value; counts nothing and changes no order.
+    public func contains(_ key: Key) -> Bool {
+        let now = currentTime()
+        return shard(for: key).withLockedValue { $0.peek(key, now: now) } != nil
+    }
+
+    /// Stores `value` for `key`, replacing any previous value. It expires after `timeToLive` (or the
+    /// configuration's default). A value heavier than the cache's maximum weight (per shard) is not stored.
+    public func put(_ key: Key, _ value: Value, timeToLive: Duration? = nil) {
+        let weight = max(configuration.weigher?(key, value) ?? 1, 0)
+        let ttl = timeToLive ?? configuration.defaultTimeToLive
+        if ttl != nil && !expires.load(ordering: .relaxed) { expires.store(true, ordering: .relaxed) }
+        let now = currentTime()
+        let liveUntil = ttl.map { (MonotonicInstant(nanoseconds: now) + $0).nanoseconds } ?? .max
+        var removals: [Removal] = []
+        shard(for: key).withLockedValue {
+            $0.put(key, value, weight: weight, liveUntil: liveUntil, now: now, removals: &removals)
+        }
+        if !removals.isEmpty { notify(removals) }
+    }
+
+    /// Removes `key`; returns whether it was present.
+    @discardableResult
+    public func remove(_ key: Key) -> Bool {
+        var removals: [Removal] = []
+        let removed = shard(for: key).withLockedValue { $0.remove(key, cause: .removed, into: &removals) }
+        notify(removals)
+        return removed
+    }
+
+    /// Removes every entry for which `predicate` is true; returns how many.
+    @discardableResult
+    public func removeAll(where predicate: (Key, Value) -> Bool) -> Int {
+        var total = 0
+        for shard in shards {
+            var removals: [Removal] = []
+            total += shard.withLockedValue { $0.removeAll(where: predicate, into: &removals) }
+            notify(removals)
+        }
+        return total
+    }
+
+    /// Removes the given keys; returns how many were present.
+    @discardableResult
+    public func invalidate<Keys: Sequence>(_ keys: Keys) -> Int where Keys.Element == Key {
+        keys.reduce(0) { $0 + (remove($1) ? 1 : 0) }
+    }
+
+    /// Removes every entry.
+    public func invalidateAll() {
+        removeAll { _, _ in true }
+    }
+
+    /// Removes expired entries now (housekeeping does it every interval); returns how many.
+    @discardableResult
+    public func cleanUp() -> Int {
+        let now = clock.now().nanoseconds
+        var total = 0
+        for shard in shards {
+            var removals: [Removal] = []
+            total += shard.withLockedValue { $0.removeExpired(now: now, into: &removals) }
+            notify(removals)
+        }
+        return total
+    }
+
+    @usableFromInline
+    func notify(_ removals: [Removal]) {
+        guard let listener else { return }
+        for removal in removals { listener(removal.key, removal.value, removal.cause) }
+    }
+
+    // MARK: - Status
+
+    /// Counts, bounds, statistics and policy state, summed over the shards.
+    public func status() -> CacheStatus {
+        var stats = loadStats.withLockedValue { $0 }
+        var count = 0
+        var weight = 0
+        var windowFraction: Double?
+        for shard in shards {
+            shard.withLockedValue { shard in
+                stats = stats + shard.stats
+                count += shard.count
+                weight += shard.totalWeight
+                if shard.policy == .wTinyLFU { windowFraction = shard.windowFraction }
+            }
+        }
+        return CacheStatus(
+            name: name,
+            policy: configuration.policy,
+            count: count,
+            weight: weight,
+            maximumCount: configuration.maximumCount,
+            maximumWeight: configuration.maximumWeight,
+            shards: shards.count,
+            stats: stats,
+            windowFraction: windowFraction,
+            squeezed: squeezedUntil.load(ordering: .relaxed) != 0,
+            forcingMisses: forcedMissesUntil.load(ordering: .relaxed) != 0
+        )
+    }
+}

@@ -1,0 +1,144 @@
+/// Which entries a full cache gives up.
+public enum CachePolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// Least recently used goes first (the default).
+    case lru
+    /// SIEVE: a FIFO queue with a visited bit and a moving hand; hits cost one bit.
+    case sieve
+    /// Window TinyLFU with an adaptive window: a small LRU window admits into a segmented main space
+    /// only entries more popular than the one they would replace (count-min sketch), and hill climbing
+    /// resizes the window to the workload.
+    case wTinyLFU = "wtinylfu"
+
+    public var description: String { rawValue }
+}
+
+/// How a ``Cache`` is bounded, evicts and expires.
+///
+/// ```swift
+/// var configuration = CacheConfiguration<String, Data>()
+/// configuration.maximumWeight = 64 << 20            // 64 MiB
+/// configuration.weigher = { key, value in key.utf8.count + value.count }
+/// configuration.policy = .wTinyLFU
+/// configuration.defaultTimeToLive = .seconds(300)
+/// ```
+public struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// At most this many entries; `nil` for no count limit (then set `maximumWeight`).
+    public var maximumCount: Int? = 10_000
+    /// At most this total weight (for example bytes); needs a `weigher`.
+    public var maximumWeight: Int? = nil
+    /// The weight of an entry; 1 per entry when `nil`. An entry heavier than `maximumWeight` (or a shard's
+    /// share of it) is not stored.
+    public var weigher: (@Sendable (Key, Value) -> Int)? = nil
+    /// The eviction policy; LRU by default.
+    public var policy: CachePolicy = .lru
+    /// Independent parts with their own lock; `nil` picks one per 64 entries up to 16. One shard keeps
+    /// exact policy order (each shard otherwise orders only its own keys).
+    public var shards: Int? = nil
+    /// Entries expire this long after they are written, unless `put` gives their own time-to-live.
+    public var defaultTimeToLive: Duration? = nil
+    /// Entries expire when not read or written for this long.
+    public var timeToIdle: Duration? = nil
+
+    public init() {}
+
+    /// The number of shards this configuration leads to.
+    public var effectiveShards: Int {
+        if let shards { return max(1, shards) }
+        let bound = maximumCount ?? 1024
+        return max(1, min(16, bound / 64))
+    }
+
+    /// Checks the values fit together; throws ``PatinoxError/Code/invalidConfiguration`` naming the fix.
+    public func validate(cacheName: String) throws(PatinoxError) {
+        func reject(_ problem: String, _ hint: String) -> PatinoxError {
+            .invalidConfiguration(
+                component: .cache,
+                name: cacheName,
+                operation: "configure",
+                problem: problem,
+                hint: hint
+            )
+        }
+        if maximumCount == nil && maximumWeight == nil {
+            throw reject("no bound", "set maximumCount, maximumWeight, or both.")
+        }
+        if let count = maximumCount, count < 1 {
+            throw reject("maximumCount is \(count)", "use at least 1.")
+        }
+        if let weight = maximumWeight, weight < 1 {
+            throw reject("maximumWeight is \(weight)", "use at least 1.")
+        }
+        if maximumWeight != nil && weigher == nil {
+            throw reject("maximumWeight without a weigher", "set weigher, or bound by maximumCount.")
+        }
+        if let shards, shards < 1 || shards > 1024 {
+            throw reject("shards is \(shards)", "use 1...1024, or nil to choose automatically.")
+        }
+        if let ttl = defaultTimeToLive, ttl <= .zero {
+            throw reject("defaultTimeToLive is not positive", "use a positive duration or nil.")
+        }
+        if let tti = timeToIdle, tti <= .zero {
+            throw reject("timeToIdle is not positive", "use a positive duration or nil.")
+        }
+    }
+}
+
+/// Why an entry left the cache (given to the eviction listener).
+public enum RemovalCause: String, Sendable, Hashable {
+    /// The policy chose it to make room.
+    case evicted
+    /// Its time-to-live or time-to-idle passed.
+    case expired
+    /// `remove`, `removeAll(where:)`, `invalidateAll` or a flush.
+    case removed
+    /// A `put` replaced its value.
+    case replaced
+    /// Heavier than the cache can hold, so it was not stored.
+    case rejected
+}
+
+/// Running totals of a cache's work.
+public struct CacheStats: Sendable, Hashable {
+    public var hits = 0
+    public var misses = 0
+    public var evictions = 0
+    public var expirations = 0
+    public var loads = 0
+    public var loadFailures = 0
+    /// Entries not stored because they were heavier than the cache.
+    public var rejections = 0
+    public init() {}
+
+    /// Hits ÷ (hits + misses); 0 before any request.
+    public var hitRatio: Double { hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses) }
+
+    static func + (lhs: CacheStats, rhs: CacheStats) -> CacheStats {
+        var sum = lhs
+        sum.hits += rhs.hits
+        sum.misses += rhs.misses
+        sum.evictions += rhs.evictions
+        sum.expirations += rhs.expirations
+        sum.loads += rhs.loads
+        sum.loadFailures += rhs.loadFailures
+        sum.rejections += rhs.rejections
+        return sum
+    }
+}
+
+/// A point-in-time view of a cache.
+public struct CacheStatus: Sendable, Hashable {
+    public var name: String
+    public var policy: CachePolicy
+    public var count: Int
+    public var weight: Int
+    public var maximumCount: Int?
+    public var maximumWeight: Int?
+    public var shards: Int
+    public var stats: CacheStats
+    /// W-TinyLFU only: the window's share of the capacity, as hill climbing set it.
+    public var windowFraction: Double?
+    /// True while a `squeezeCapacity` fault is in force.
+    public var squeezed: Bool
+    /// True while a `forceMisses` fault is in force.
+    public var forcingMisses: Bool
+}

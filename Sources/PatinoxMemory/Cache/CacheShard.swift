@@ -1,0 +1,216 @@
+/// One independently locked part of a ``Cache``: a dictionary from key to slot, entries in parallel
+/// arrays (keys, values, plain metadata), and the eviction policy's queues threaded through the
+/// metadata. A pure value: the time comes in as a parameter, removals go out in a list.
+@usableFromInline
+struct CacheShard<Key: Hashable, Value> {
+    @usableFromInline typealias Removal = (key: Key, value: Value, cause: RemovalCause)
+
+    @usableFromInline var index: [Key: Int32] = [:]
+    @usableFromInline var keys: [Key?] = []
+    @usableFromInline var values: [Value?] = []
+    @usableFromInline var meta: [CacheEntryMeta] = []
+    @usableFromInline var freeSlots: [Int32] = []
+    @usableFromInline let policy: CachePolicy
+    /// LRU and SIEVE use `main` only; W-TinyLFU uses `main` as its window plus probation and protected.
+    @usableFromInline var main = EntryList()
+    @usableFromInline var probation = EntryList()
+    @usableFromInline var protected = EntryList()
+    /// SIEVE's hand: the next entry to look at, moving from the tail towards the head.
+    @usableFromInline var hand: Int32 = -1
+    @usableFromInline var stats = CacheStats()
+    @usableFromInline var totalWeight = 0
+    /// The bounds in force (lowered while a squeeze fault is active).
+    @usableFromInline var maximumCount: Int
+    @usableFromInline var maximumWeight: Int
+    /// The configured bounds, restored after a squeeze.
+    let configuredCount: Int
+    let configuredWeight: Int
+    /// Time-to-idle in nanoseconds, 0 when off.
+    @usableFromInline let timeToIdle: UInt64
+    /// Collect removed entries for the eviction listener (only when there is one).
+    @usableFromInline let recordsRemovals: Bool
+    var tinyLFU: TinyLFUState
+    var rng: SplitMix64
+
+    init(
+        policy: CachePolicy,
+        maximumCount: Int,
+        maximumWeight: Int,
+        timeToIdle: UInt64,
+        recordsRemovals: Bool,
+        seed: UInt64
+    ) {
+        self.policy = policy
+        self.maximumCount = maximumCount
+        self.maximumWeight = maximumWeight
+        self.configuredCount = maximumCount
+        self.configuredWeight = maximumWeight
+        self.timeToIdle = timeToIdle
+        self.recordsRemovals = recordsRemovals
+        self.tinyLFU = TinyLFUState(capacity: min(maximumCount, maximumWeight))
+        self.rng = SplitMix64(seed: seed)
+    }
+
+    @inlinable
+    var count: Int { index.count }
+
+    // MARK: - Reads
+
+    /// The value for `key` if present and not expired at `now`; counts a hit or a miss and updates the policy.
+    @inlinable
+    mutating func get(_ key: Key, now: UInt64, removals: inout [Removal]) -> Value? {
+        guard let slot = index[key] else {
+            stats.misses += 1
+            return nil
+        }
+        if meta[Int(slot)].expiresAt <= now {
+            stats.misses += 1
+            stats.expirations += 1
+            remove(slot, cause: .expired, into: &removals)
+            return nil
+        }
+        stats.hits += 1
+        recordAccess(slot, now: now)
+        return values[Int(slot)]
+    }
+
+    /// Like `get`, without counting or reordering (for `contains` and inspection).
+    func peek(_ key: Key, now: UInt64) -> Value? {
+        guard let slot = index[key], meta[Int(slot)].expiresAt > now else { return nil }
+        return values[Int(slot)]
+    }
+
+    @inlinable
+    mutating func recordAccess(_ slot: Int32, now: UInt64) {
+        switch policy {
+        case .lru: main.moveToHead(slot, &meta)
+        case .sieve: meta[Int(slot)].visited = true
+        case .wTinyLFU: tinyLFUAccess(slot)
+        }
+        if timeToIdle != 0 {
+            meta[Int(slot)].expiresAt = min(meta[Int(slot)].liveUntil, now &+ timeToIdle)
+        }
+    }
+
+    // MARK: - Writes
+
+    /// Stores `value` for `key` with `weight`, living until `liveUntil`; evicts what the bounds require.
+    mutating func put(
+        _ key: Key,
+        _ value: Value,
+        weight: Int,
+        liveUntil: UInt64,
+        now: UInt64,
+        removals: inout [Removal]
+    ) {
+        if weight > maximumWeight {
+            stats.rejections += 1
+            if let slot = index[key] { remove(slot, cause: .replaced, into: &removals) }
+            if recordsRemovals { removals.append((key, value, .rejected)) }
+            return
+        }
+        let expiresAt = timeToIdle == 0 ? liveUntil : min(liveUntil, now &+ timeToIdle)
+        if let slot = index[key] {
+            if recordsRemovals, let old = values[Int(slot)] { removals.append((key, old, .replaced)) }
+            values[Int(slot)] = value
+            changeWeight(slot, to: weight)
+            meta[Int(slot)].liveUntil = liveUntil
+            meta[Int(slot)].expiresAt = expiresAt
+            recordAccess(slot, now: now)
+        } else {
+            // LRU and SIEVE make room before the newcomer joins the queue (SIEVE's hand must not reach
+            // it); W-TinyLFU admits it to the window first and lets it duel for a place afterwards.
+            if policy != .wTinyLFU { makeRoom(count: 1, weight: weight, into: &removals) }
+            let slot = allocate()
+            keys[Int(slot)] = key
+            values[Int(slot)] = value
+            meta[Int(slot)] = CacheEntryMeta()
+            meta[Int(slot)].weight = weight
+            meta[Int(slot)].keyHash = key.hashValue
+            meta[Int(slot)].liveUntil = liveUntil
+            meta[Int(slot)].expiresAt = expiresAt
+            index[key] = slot
+            totalWeight += weight
+            insertIntoPolicy(slot)
+        }
+        evictWhileOverBounds(into: &removals)
+    }
+
+    /// Removes `key`; returns whether it was there.
+    @discardableResult
+    mutating func remove(_ key: Key, cause: RemovalCause, into removals: inout [Removal]) -> Bool {
+        guard let slot = index[key] else { return false }
+        remove(slot, cause: cause, into: &removals)
+        return true
+    }
+
+    /// Removes every entry `predicate` accepts.
+    mutating func removeAll(where predicate: (Key, Value) -> Bool, into removals: inout [Removal]) -> Int {
+        var removed = 0
+        for slot in index.values where predicate(keys[Int(slot)]!, values[Int(slot)]!) {
+            remove(slot, cause: .removed, into: &removals)
+            removed += 1
+        }
+        return removed
+    }
+
+    /// Removes every expired entry; returns how many.
+    mutating func removeExpired(now: UInt64, into removals: inout [Removal]) -> Int {
+        var expired = 0
+        for slot in index.values where meta[Int(slot)].expiresAt <= now {
+            remove(slot, cause: .expired, into: &removals)
+            expired += 1
+        }
+        stats.expirations += expired
+        return expired
+    }
+
+    /// Lowers (or restores) the bounds and evicts down to them.
+    mutating func setBounds(count: Int, weight: Int, into removals: inout [Removal]) {
+        maximumCount = count
+        maximumWeight = weight
+        if policy == .wTinyLFU { resizeTinyLFU(capacity: min(count, weight)) }
+        evictWhileOverBounds(into: &removals)
+    }
+
+    // MARK: - Slots
+
+    private mutating func allocate() -> Int32 {
+        if let slot = freeSlots.popLast() { return slot }
+        keys.append(nil)
+        values.append(nil)
+        meta.append(CacheEntryMeta())
+        return Int32(keys.count - 1)
+    }
+
+    /// Unlinks and frees one entry.
+    @usableFromInline
+    mutating func remove(_ slot: Int32, cause: RemovalCause, into removals: inout [Removal]) {
+        unlinkFromPolicy(slot)
+        let key = keys[Int(slot)]!
+        index[key] = nil
+        if recordsRemovals { removals.append((key, values[Int(slot)]!, cause)) }
+        totalWeight -= meta[Int(slot)].weight
+        keys[Int(slot)] = nil
+        values[Int(slot)] = nil
+        meta[Int(slot)] = CacheEntryMeta()
+        freeSlots.append(slot)
+    }
+
+    private mutating func changeWeight(_ slot: Int32, to weight: Int) {
+        let delta = weight - meta[Int(slot)].weight
+        guard delta != 0 else { return }
+        meta[Int(slot)].weight = weight
+        totalWeight += delta
+        switch meta[Int(slot)].queue {
+        case .main: main.weight += delta
+        case .probation: probation.weight += delta
+        case .protected: protected.weight += delta
+        case .none: break
+        }
+    }
+
+    var isOverBounds: Bool { count > maximumCount || totalWeight > maximumWeight }
+}
+
+extension CacheShard: Sendable where Key: Sendable, Value: Sendable {}

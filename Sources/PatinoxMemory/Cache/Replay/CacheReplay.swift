@@ -1,0 +1,40 @@
+/// The outcome of replaying a trace through one policy.
+public struct ReplayResult: Sendable, Hashable {
+    public var policy: CachePolicy
+    public var capacity: Int
+    public var requests: Int
+    public var hits: Int
+    public var hitRatio: Double { requests == 0 ? 0 : Double(hits) / Double(requests) }
+
+    /// `{"policy": "lru", "capacity": 1000, "requests": 6016, "hits": 674, "hit_ratio": 0.112034}`
+    public var json: String {
+        let ratio = (hitRatio * 1_000_000).rounded() / 1_000_000
+        return "{\"policy\": \"\(policy)\", \"capacity\": \(capacity), \"requests\": \(requests), "
+            + "\"hits\": \(hits), \"hit_ratio\": \(ratio)}"
+    }
+}
+
+/// Replays key traces through a single cache shard (exact policy order): each request is a read, and
+/// a miss stores the key.
+public enum CacheReplay {
+    public static func run(_ keys: [Int], capacity: Int, policy: CachePolicy, seed: UInt64 = 1) -> ReplayResult {
+        var shard = CacheShard<Int, Void>(
+            policy: policy,
+            maximumCount: capacity,
+            maximumWeight: .max,
+            timeToIdle: 0,
+            recordsRemovals: false,
+            seed: seed
+        )
+        var removals: [CacheShard<Int, Void>.Removal] = []
+        var hits = 0
+        for key in keys {
+            if shard.get(key, now: 0, removals: &removals) != nil {
+                hits += 1
+            } else {
+                shard.put(key, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
+            }
+        }
+        return ReplayResult(policy: policy, capacity: capacity, requests: keys.count, hits: hits)
+    }
+}

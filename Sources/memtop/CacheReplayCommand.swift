@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import PatinoxMemory
+
+/// `memtop cache-replay TRACE --capacity N`: hit ratio per policy, to pick a policy and size before deploying.
+struct CacheReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cache-replay",
+        abstract: "Replay a cache trace and print the hit ratio of each policy.",
+        discussion: """
+            TRACE is a file of requested keys (gzip-compressed files are read too): with --format lirs,
+            one integer key per line (blank lines and `*` lines are skipped); with --format arc, lines
+            `start count …` meaning `count` consecutive keys from `start`. Each policy replays the trace
+            through one cache shard, so the policy order is exact.
+            """
+    )
+
+    @Argument(help: "The trace file (.gz allowed).")
+    var trace: String
+
+    @Option(help: "Cache capacity in entries.")
+    var capacity: Int
+
+    @Option(help: "lru, sieve, wtinylfu or all.")
+    var policy: String = "all"
+
+    @Option(help: "lirs or arc.")
+    var format: TraceFormat = .lirs
+
+    @Flag(help: "Print one JSON object per policy instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard capacity >= 1 else { throw ValidationError("--capacity must be at least 1 (got \(capacity)).") }
+        guard policy == "all" || CachePolicy(rawValue: policy) != nil else {
+            throw ValidationError("--policy must be lru, sieve, wtinylfu or all (got '\(policy)').")
+        }
+    }
+
+    func run() throws {
+        let keys = try CacheTrace.parse(TraceFile.read(trace), format: format, file: trace)
+        let policies = policy == "all" ? CachePolicy.allCases : [CachePolicy(rawValue: policy)!]
+        let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0) }
+        if json {
+            for result in results { print(result.json) }
+        } else {
+            print("trace \(trace): \(keys.count) requests, \(Set(keys).count) distinct keys, capacity \(capacity)")
+            print("policy     hits        hit ratio")
+            for result in results {
+                let name = result.policy.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                let hits = String(result.hits).padding(toLength: 11, withPad: " ", startingAt: 0)
+                print("\(name) \(hits) \(result.hitRatio.percentText)")
+            }
+        }
+    }
+}
+
+extension TraceFormat: ExpressibleByArgument {}
+
+/// Reads a trace file, decompressing `.gz` files with the system's gzip.
+enum TraceFile {
+    static func read(_ path: String) throws -> [UInt8] {
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw PatinoxError(
+                code: .invalidInput,
+                context: ErrorContext(component: .cache, name: "trace", operation: "read"),
+                message: "cannot read '\(path)': no such file, or no permission.",
+                recovery: .reconfigure(hint: "pass the path of an existing trace file.")
+            )
+        }
+        guard path.hasSuffix(".gz") else { return Array(FileManager.default.contents(atPath: path) ?? Data()) }
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-dc", path]
+        let output = Pipe()
+        gzip.standardOutput = output
+        try gzip.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        gzip.waitUntilExit()
+        guard gzip.terminationStatus == 0 else {
+            throw PatinoxError(
+                code: .invalidInput,
+                context: ErrorContext(component: .cache, name: "trace", operation: "read"),
+                message: "'\(path)' is not a valid gzip file (gzip exited with \(gzip.terminationStatus)).",
+                recovery: .reconfigure(hint: "decompress it by hand, or pass the uncompressed file.")
+            )
+        }
+        return Array(data)
+    }
+}
