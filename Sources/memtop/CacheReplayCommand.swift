@@ -27,20 +27,37 @@ struct CacheReplayCommand: ParsableCommand {
     @Option(help: "lirs or arc.")
     var format: TraceFormat = .lirs
 
+    @Option(
+        help:
+            "W-TinyLFU window: shadow (miniature simulations), hill (Caffeine's hill climber) or a fixed fraction such as 0.01."
+    )
+    var window: String = "shadow"
+
     @Flag(help: "Print one JSON object per policy instead of a table.")
     var json = false
 
     func validate() throws {
         guard capacity >= 1 else { throw ValidationError("--capacity must be at least 1 (got \(capacity)).") }
+        guard adaptation != nil else {
+            throw ValidationError("--window must be shadow, hill or a fraction in (0, 1) (got '\(window)').")
+        }
         guard policy == "all" || CachePolicy(rawValue: policy) != nil else {
             throw ValidationError("--policy must be lru, sieve, wtinylfu or all (got '\(policy)').")
+        }
+    }
+
+    var adaptation: WindowAdaptation? {
+        switch window {
+        case "shadow": return .shadowSimulation
+        case "hill": return .hillClimbing
+        default: return Double(window).flatMap { $0 > 0 && $0 < 1 ? .fixed($0) : nil }
         }
     }
 
     func run() throws {
         let keys = try CacheTrace.parse(TraceFile.read(trace), format: format, file: trace)
         let policies = policy == "all" ? CachePolicy.allCases : [CachePolicy(rawValue: policy)!]
-        let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0) }
+        let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0, adaptation: adaptation!) }
         if json {
             for result in results { print(result.json) }
         } else {

@@ -70,7 +70,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                     maximumWeight: Self.share(configuration.maximumWeight, of: count, index: index),
                     timeToIdle: configuration.timeToIdle?.nanosecondsClamped ?? 0,
                     recordsRemovals: onRemoval != nil,
-                    seed: rng.next()
+                    seed: rng.next(),
+                    adaptation: configuration.windowAdaptation
                 )
             )
         }

@@ -31,6 +31,8 @@ public struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sen
     public var weigher: (@Sendable (Key, Value) -> Int)? = nil
     /// The eviction policy; LRU by default.
     public var policy: CachePolicy = .lru
+    /// How W-TinyLFU sizes its admission window (ignored by the other policies).
+    public var windowAdaptation: WindowAdaptation = .shadowSimulation
     /// Independent parts with their own lock; `nil` picks one per 64 entries up to 16. One shard keeps
     /// exact policy order (each shard otherwise orders only its own keys).
     public var shards: Int? = nil

@@ -38,7 +38,8 @@ struct CacheShard<Key: Hashable, Value> {
         maximumWeight: Int,
         timeToIdle: UInt64,
         recordsRemovals: Bool,
-        seed: UInt64
+        seed: UInt64,
+        adaptation: WindowAdaptation = .shadowSimulation
     ) {
         self.policy = policy
         self.maximumCount = maximumCount
@@ -47,7 +48,10 @@ struct CacheShard<Key: Hashable, Value> {
         self.configuredWeight = maximumWeight
         self.timeToIdle = timeToIdle
         self.recordsRemovals = recordsRemovals
-        self.tinyLFU = TinyLFUState(capacity: min(maximumCount, maximumWeight))
+        self.tinyLFU = TinyLFUState(
+            capacity: policy == .wTinyLFU ? min(maximumCount, maximumWeight) : 1,
+            adaptation: adaptation
+        )
         self.rng = SplitMix64(seed: seed)
     }
 
@@ -61,6 +65,7 @@ struct CacheShard<Key: Hashable, Value> {
     mutating func get(_ key: Key, now: UInt64, removals: inout [Removal]) -> Value? {
         guard let slot = index[key] else {
             stats.misses += 1
+            if policy == .wTinyLFU { tinyLFUMiss(key.hashValue) }
             return nil
         }
         if meta[Int(slot)].expiresAt <= now {

@@ -14,13 +14,14 @@ struct FrequencySketch: Sendable {
         0xc3a5_c85c_97cb_3127, 0xb492_b66f_be98_f273, 0x9ae1_6a3b_2f90_404f, 0xcbf2_9ce4_8422_2325,
     ]
     private static let resetMask: UInt64 = 0x7777_7777_7777_7777
+    static let wordsPerEntry = 1
     private static let oneMask: UInt64 = 0x1111_1111_1111_1111
 
     var isInitialized: Bool { !table.isEmpty }
 
     /// Sizes the sketch for `capacity` entries (a power of two words, at least 8); keeps nothing.
     mutating func ensureCapacity(_ capacity: Int) {
-        let wanted = max(8, min(1 << 26, Self.ceilingPowerOfTwo(max(capacity, 1))))
+        let wanted = max(8, min(1 << 26, Self.ceilingPowerOfTwo(max(capacity, 1)) * Self.wordsPerEntry))
         guard table.count < wanted else { return }
         table = Array(repeating: 0, count: wanted)
         tableMask = wanted - 1

@@ -17,14 +17,21 @@ public struct ReplayResult: Sendable, Hashable {
 /// Replays key traces through a single cache shard (exact policy order): each request is a read, and
 /// a miss stores the key.
 public enum CacheReplay {
-    public static func run(_ keys: [Int], capacity: Int, policy: CachePolicy, seed: UInt64 = 1) -> ReplayResult {
+    public static func run(
+        _ keys: [Int],
+        capacity: Int,
+        policy: CachePolicy,
+        adaptation: WindowAdaptation = .shadowSimulation,
+        seed: UInt64 = 1
+    ) -> ReplayResult {
         var shard = CacheShard<Int, Void>(
             policy: policy,
             maximumCount: capacity,
             maximumWeight: .max,
             timeToIdle: 0,
             recordsRemovals: false,
-            seed: seed
+            seed: seed,
+            adaptation: adaptation
         )
         var removals: [CacheShard<Int, Void>.Removal] = []
         var hits = 0
