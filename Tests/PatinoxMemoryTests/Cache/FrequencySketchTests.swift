@@ -17,7 +17,7 @@ struct FrequencySketchTests {
             sketch.increment(key.hashValue)
         }
         for key in 1_000..<3_000 where sketch.frequency(key.hashValue) != 1 { overestimated += 1 }
-        #expect(overestimated < 40, "count-min over-estimates rarely (\(overestimated) of 2000)")
+        #expect(overestimated < 100, "count-min over-estimates rarely (\(overestimated) of 2000)")
         #expect(sketch.frequency(99_999.hashValue) <= 1)
     }
 
