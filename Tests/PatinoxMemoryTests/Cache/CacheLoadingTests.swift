@@ -59,6 +59,10 @@ struct CacheLoadingTests {
     func hit() async throws {
         let cache = try makeCache(count: 10) as Cache<String, Int>
         cache.put("k", 1)
-        #expect(try await cache.get("k") { _ in Issue.record("loader called"); return 0 } == 1)
+        #expect(
+            try await cache.get("k") { _ in
+                Issue.record("loader called"); return 0
+            } == 1
+        )
     }
 }
