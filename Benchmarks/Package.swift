@@ -19,6 +19,15 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "CacheBenchmarks",
+            dependencies: [
+                .product(name: "PatinoxMemory", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/CacheBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "PoolBenchmarks",
             dependencies: [
                 .product(name: "PatinoxMemory", package: rootPackage),

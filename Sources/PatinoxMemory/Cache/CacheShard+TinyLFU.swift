@@ -1,4 +1,5 @@
 /// W-TinyLFU's region sizes, sketch and window-adaptation state.
+@usableFromInline
 struct TinyLFUState: Sendable {
     static let protectedPercent = 0.80
     static let hashFloodThreshold = 6
@@ -6,7 +7,7 @@ struct TinyLFUState: Sendable {
 
     var capacity: Int
     var windowMaximum: Int
-    var protectedMaximum: Int
+    @usableFromInline var protectedMaximum: Int
     var sketch = FrequencySketch()
     let adaptation: WindowAdaptation
     var climber: HillClimber
@@ -26,15 +27,31 @@ struct TinyLFUState: Sendable {
         climber = HillClimber(capacity: capacity)
         if case .shadowSimulation = adaptation { tuner = ShadowTuner(capacity: capacity) }
     }
+
+    /// Counts a hit; returns a new window fraction when the tuner decides to move.
+    @usableFromInline
+    mutating func recordHit(_ keyHash: Int) -> Double? {
+        sketch.increment(keyHash)
+        climber.hitsInSample += 1
+        return tuner?.record(keyHash)
+    }
+
+    /// Counts a read miss for the tuner; returns a new window fraction when it decides to move.
+    @usableFromInline
+    mutating func recordMiss(_ keyHash: Int) -> Double? {
+        tuner?.record(keyHash)
+    }
 }
 
 extension CacheShard {
     /// The window's share of the capacity.
     var windowFraction: Double { Double(tinyLFU.windowMaximum) / Double(tinyLFU.capacity) }
 
-    @usableFromInline
+    /// A hit: count it in the sketch (and the tuner) and reorder. Inlinable so a client module
+    /// specialises it; the non-generic bookkeeping lives in `TinyLFUState`.
+    @inlinable
     mutating func tinyLFUAccess(_ slot: Int32) {
-        tinyLFU.sketch.increment(meta[Int(slot)].keyHash)
+        if let fraction = tinyLFU.recordHit(meta[Int(slot)].keyHash) { setWindow(fraction: fraction) }
         switch meta[Int(slot)].queue {
         case .main: main.moveToHead(slot, &meta)
         case .probation:
@@ -48,14 +65,12 @@ extension CacheShard {
         case .protected: protected.moveToHead(slot, &meta)
         case .none: break
         }
-        tinyLFU.climber.hitsInSample += 1
-        if tinyLFU.tuner != nil { feedTuner(meta[Int(slot)].keyHash) }
     }
 
     /// A read missed: only the window tuner wants to know (the sketch counts the write that follows).
-    @usableFromInline
+    @inlinable
     mutating func tinyLFUMiss(_ keyHash: Int) {
-        if tinyLFU.tuner != nil { feedTuner(keyHash) }
+        if let fraction = tinyLFU.recordMiss(keyHash) { setWindow(fraction: fraction) }
     }
 
     mutating func tinyLFUInsert(_ slot: Int32) {

@@ -99,10 +99,10 @@ struct ShadowTuner: Sendable {
 }
 
 extension CacheShard {
-    mutating func feedTuner(_ keyHash: Int) {
-        if let fraction = tinyLFU.tuner?.record(keyHash) {
-            setWindow(maximum: max(1, Int((Double(tinyLFU.capacity) * fraction).rounded())))
-        }
+    /// Moves the window to `fraction` of the capacity (the tuner's decision).
+    @usableFromInline
+    mutating func setWindow(fraction: Double) {
+        setWindow(maximum: max(1, Int((Double(tinyLFU.capacity) * fraction).rounded())))
     }
 
     /// Moves the window to `target` entries: window overflow goes to probation; main space beyond its

@@ -29,7 +29,7 @@ struct CacheShard<Key: Hashable, Value> {
     @usableFromInline let timeToIdle: UInt64
     /// Collect removed entries for the eviction listener (only when there is one).
     @usableFromInline let recordsRemovals: Bool
-    var tinyLFU: TinyLFUState
+    @usableFromInline var tinyLFU: TinyLFUState
     var rng: SplitMix64
 
     init(
