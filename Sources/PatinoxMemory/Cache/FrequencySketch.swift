@@ -3,7 +3,9 @@
 ///
 /// Each 64-bit word holds sixteen counters; a key maps to one word per row (four rows) and to one
 /// counter group inside it. Counters saturate at 15. After `sampleSize` increments every counter is
-/// halved, so old popularity fades ("aging").
+/// halved, so old popularity fades ("aging"). The table has four words per cache entry (Caffeine uses
+/// one): with fewer collisions the admission duels depend far less on how keys happen to hash
+/// (measured: gli@1000 varied 49.6–50.8 % between hash seeds with one word, 50.7 % steadily with four).
 struct FrequencySketch: Sendable {
     private(set) var table: [UInt64] = []
     private var tableMask = 0
@@ -14,7 +16,8 @@ struct FrequencySketch: Sendable {
         0xc3a5_c85c_97cb_3127, 0xb492_b66f_be98_f273, 0x9ae1_6a3b_2f90_404f, 0xcbf2_9ce4_8422_2325,
     ]
     private static let resetMask: UInt64 = 0x7777_7777_7777_7777
-    static let wordsPerEntry = 1
+    /// Table words per cache entry (16 counters each).
+    static let wordsPerEntry = 4
     private static let oneMask: UInt64 = 0x1111_1111_1111_1111
 
     var isInitialized: Bool { !table.isEmpty }
