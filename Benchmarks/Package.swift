@@ -16,8 +16,17 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        .executableTarget(
+            name: "CacheWorkload",
+            dependencies: [
+                .product(name: "PatinoxMemory", package: rootPackage),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Sources/CacheWorkload"
+        ),
         .executableTarget(
             name: "CacheBenchmarks",
             dependencies: [
