@@ -9,12 +9,9 @@ Swift numbers are package-benchmark's p50 wall-clock time per operation; Java nu
 five rounds (Benchmarks/peers/java). A ratio above 1 means the peer is slower than PatinoxMemory.
 """
 import argparse
-import re
-import subprocess
 import sys
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from benchlib import HERE, fmt, parse_java, parse_swift, run
 
 # scenario -> (PatinoxMemory benchmark, PostgresNIO benchmark, Java scenario)
 SCENARIOS = {
@@ -34,50 +31,6 @@ SCENARIOS = {
         "handoff-1000-over-10",
     ),
 }
-UNITS = {"ns": 1.0, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
-
-
-def run(command, cwd):
-    print("$", " ".join(command), file=sys.stderr)
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
-        raise SystemExit(f"command failed ({result.returncode}): {' '.join(command)}")
-    return result.stdout
-
-
-def parse_swift(text):
-    """Benchmark name -> {'ns': p50 wall clock in ns, 'mallocs': p50 mallocs}."""
-    results, current = {}, None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped and not stripped.startswith(("│", "╒", "╞", "├", "╘", "=")) and ":" in stripped:
-            current = stripped
-            results.setdefault(current, {})
-            continue
-        if current is None or not stripped.startswith("│"):
-            continue
-        cells = [c.strip() for c in stripped.strip("│").split("│")]
-        metric, values = cells[0], cells[1:]
-        if metric.startswith("Time (wall clock)"):
-            unit = re.search(r"\((ns|μs|us|ms|s)\)", metric).group(1)
-            results[current]["ns"] = float(values[2]) * UNITS[unit]  # p50 column
-        elif metric.startswith("Malloc (total)"):
-            results[current]["mallocs"] = float(values[2])
-    return results
-
-
-def parse_java(text):
-    results = {}
-    for match in re.finditer(r"peer=(\S+) scenario=(\S+) ns_per_op=([\d.]+)", text):
-        results[(match.group(1), match.group(2))] = float(match.group(3))
-    return results
-
-
-def fmt(ns):
-    return "–" if ns is None else (f"{ns:,.0f} ns" if ns < 10_000 else f"{ns / 1000:,.1f} µs")
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-java", action="store_true", help="run only the Swift benchmarks")
@@ -89,8 +42,8 @@ def main():
     )
     args = parser.parse_args()
 
-    swift = parse_swift(run(["swift", "package", "benchmark", "--no-progress"], HERE))
-    java = {} if args.skip_java else parse_java(run(["bash", "peers/java/run.sh"], HERE))
+    swift = parse_swift(run(["swift", "package", "benchmark", "--no-progress", "--target", "PoolBenchmarks"], HERE))
+    java = {} if args.skip_java else parse_java(run(["bash", "peers/java/run.sh", "pools"], HERE))
     peers = sorted({peer for peer, _ in java})
 
     header = ["scenario", "PatinoxMemory", "mallocs", "PostgresNIO (ratio)"] + [f"{p} (ratio)" for p in peers]

@@ -2,8 +2,8 @@ import Benchmark
 import Foundation
 import PatinoxMemory
 
-// Cache benchmarks: get on a hit (ns, mallocs) per policy, and how it scales from a thousand to ten
-// million entries. The mixed 90/10 workload with peers (Caffeine, NSCache) is in CacheWorkload.
+// Cache benchmarks: get on a hit (ns, mallocs) per policy. The mixed 90/10 workload with peers
+// (Caffeine, NSCache) and the scale runs (1 thousand to 10 million entries) are in CacheWorkload.
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -25,22 +25,6 @@ let benchmarks: @Sendable () -> Void = {
             for _ in benchmark.scaledIterations {
                 blackHole(cache.get(key))
                 key = key == 9_999 ? 0 : key + 1
-            }
-            benchmark.stopMeasurement()
-        }
-    }
-
-    for entries in [1_000, 100_000, 10_000_000] {
-        Benchmark(
-            "Cache scale: get hit, lru, \(entries) entries",
-            configuration: .init(metrics: [.wallClock, .mallocCountTotal], maxIterations: 200)
-        ) { benchmark in
-            let cache = try filledCache(policy: .lru, entries: entries)
-            var rng = SystemRandomNumberGenerator()
-            let keys = (0..<1024).map { _ in Int.random(in: 0..<entries, using: &rng) }
-            benchmark.startMeasurement()
-            for iteration in benchmark.scaledIterations {
-                blackHole(cache.get(keys[iteration & 1023]))
             }
             benchmark.stopMeasurement()
         }

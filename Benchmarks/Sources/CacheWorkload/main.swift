@@ -130,11 +130,43 @@ final class ManagedFlag: @unchecked Sendable {  // guarded by `lock`
     }
 }
 
+/// Fills a cache of `entries`, then times random-key hits: get-hit latency and resident bytes per entry.
+func scale(entries: Int) throws {
+    let before = residentBytes()
+    var configuration = CacheConfiguration<Int, Int>()
+    configuration.maximumCount = entries
+    let cache = try Cache<Int, Int>(name: "scale", configuration: configuration)
+    for key in 0..<entries { cache.put(key, key) }
+    let bytes = Double(residentBytes() - before) / Double(entries)
+    var rng = SplitMix64(seed: 9)
+    let probes = (0..<4096).map { _ in Int(rng.next() % UInt64(entries)) }
+    var best = Double.infinity
+    var sink = 0
+    for _ in 0..<5 {
+        let start = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<2_000_000 { sink &+= cache.get(probes[index & 4095]) ?? 0 }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 2_000_000)
+    }
+    print(
+        "cache=patinox-lru scenario=scale entries=\(entries) get_hit_ns=\((best * 10).rounded() / 10) "
+            + "bytes_per_entry=\(Int(bytes)) sink=\(sink & 1)"
+    )
+}
+
+// `CacheWorkload [lru|sieve|wtinylfu|nscache|scale N]`: one measurement per process, so resident memory
+// is not muddled by an earlier cache.
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "scale" {
+    try scale(entries: Int(arguments.dropFirst().first ?? "") ?? 1_000)
+    exit(0)
+}
+let only = arguments.first
 let keys = (0..<tasks).map { zipfKeys(count: operationsPerTask, seed: UInt64($0 + 1)) }
-for policy in CachePolicy.allCases {
+for policy in CachePolicy.allCases where only == nil || only == policy.rawValue {
     var configuration = CacheConfiguration<Int, Int>()
     configuration.maximumCount = capacity
     configuration.policy = policy
+    configuration.shards = ProcessInfo.processInfo.environment["SHARDS"].flatMap(Int.init)
     let cache = try Cache<Int, Int>(name: "workload", configuration: configuration)
     let result = await run(
         name: "patinox-\(policy)",
@@ -145,6 +177,7 @@ for policy in CachePolicy.allCases {
     )
     print(result.line)
 }
+guard only == nil || only == "nscache" else { exit(0) }
 let nsCache = NSCache<NSNumber, NSNumber>()
 nsCache.countLimit = capacity
 nonisolated(unsafe) let foundationCache = nsCache  // NSCache is thread-safe

@@ -28,6 +28,7 @@ struct HillClimber: Sendable {
 }
 
 /// Shadow W-TinyLFU caches, one per candidate window size, fed a hash-sampled share of the reads.
+@usableFromInline
 struct ShadowTuner: Sendable {
     /// The window sizes tried, as fractions of the capacity; the first is the starting size.
     static let fractions: [Double] = [0.01, 0.05, 0.15, 0.35, 0.65, 0.95]
@@ -47,11 +48,14 @@ struct ShadowTuner: Sendable {
     var current = 0
     var sampled = 0
     var periods = 0
-    let sampleMask: Int
+    /// Reads whose hash has these bits clear are replayed in the shadows.
+    @usableFromInline let sampleMask: Int
     let period: Int
 
-    init(capacity: Int) {
-        var rate = 1
+    /// - Parameter minimumRate: replay at most one read in this many (a power of two), to bound the cost
+    ///   per read when the cache is shared by many tasks.
+    init(capacity: Int, minimumRate: Int = 1) {
+        var rate = max(1, minimumRate)
         while capacity / rate > Self.shadowEntries { rate <<= 1 }
         sampleMask = rate - 1
         let shadowCapacity = max(1, capacity / rate)
@@ -72,6 +76,7 @@ struct ShadowTuner: Sendable {
     }
 
     /// Replays one read in every shadow; at the end of a period returns the fraction to move to, if any.
+    @usableFromInline
     mutating func record(_ keyHash: Int) -> Double? {
         guard keyHash & sampleMask == 0 else { return nil }
         var removals: [CacheShard<Int, Void>.Removal] = []
