@@ -46,14 +46,11 @@ extension Cache {
 
     /// Applies `bound` to each shard's configured count and weight (`.max` stays unbounded).
     private func setBounds(_ bound: (Int) -> Int) {
-        for shard in shards {
-            var removals: [Removal] = []
-            shard.withLockedValue { shard in
-                let count = shard.configuredCount == .max ? .max : bound(shard.configuredCount)
-                let weight = shard.configuredWeight == .max ? .max : bound(shard.configuredWeight)
-                shard.setBounds(count: count, weight: weight, into: &removals)
-            }
-            notify(removals)
+        forEachShard { shard, removals in
+            let count = shard.configuredCount == .max ? .max : bound(shard.configuredCount)
+            let weight = shard.configuredWeight == .max ? .max : bound(shard.configuredWeight)
+            shard.setBounds(count: count, weight: weight, into: &removals)
+            return 0
         }
     }
 

@@ -175,13 +175,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Removes every entry for which `predicate` is true; returns how many.
     @discardableResult
     public func removeAll(where predicate: (Key, Value) -> Bool) -> Int {
-        var total = 0
-        for shard in shards {
-            var removals: [Removal] = []
-            total += shard.withLockedValue { $0.removeAll(where: predicate, into: &removals) }
-            notify(removals)
-        }
-        return total
+        forEachShard { shard, removals in shard.removeAll(where: predicate, into: &removals) }
     }
 
     /// Removes the given keys; returns how many were present.
@@ -199,10 +193,16 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @discardableResult
     public func cleanUp() -> Int {
         let now = clock.now().nanoseconds
+        return forEachShard { shard, removals in shard.removeExpired(now: now, into: &removals) }
+    }
+
+    /// Runs `body` on each shard under its lock, then tells the listener what left; sums the results.
+    @discardableResult
+    func forEachShard(_ body: (inout Shard, inout [Removal]) -> Int) -> Int {
         var total = 0
         for shard in shards {
             var removals: [Removal] = []
-            total += shard.withLockedValue { $0.removeExpired(now: now, into: &removals) }
+            total += shard.withLockedValue { body(&$0, &removals) }
             notify(removals)
         }
         return total

@@ -107,21 +107,12 @@ struct CachePropertyTests {
         for key in 0..<12 { #expect(cache.contains(key) == (model.values[key] != nil)) }
     }
 
-    @Test("LRU behaves exactly like the reference model")
-    func lruMatchesModel() async {
+    @Test("LRU and SIEVE behave exactly like the reference model", arguments: [CachePolicy.lru, .sieve])
+    func matchesModel(policy: CachePolicy) async {
         await propertyCheck(count: 300, input: Gen.int(in: 1...6), Gen.int(in: 0...9_999).array(of: 1...80)) {
             capacity,
             codes in
-            try? Self.check(.lru, capacity: capacity, codes: codes)
-        }
-    }
-
-    @Test("SIEVE behaves exactly like the reference model")
-    func sieveMatchesModel() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 1...6), Gen.int(in: 0...9_999).array(of: 1...80)) {
-            capacity,
-            codes in
-            try? Self.check(.sieve, capacity: capacity, codes: codes)
+            try? Self.check(policy, capacity: capacity, codes: codes)
         }
     }
 
