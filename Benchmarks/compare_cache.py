@@ -46,13 +46,15 @@ def main():
     for cache in ["lru", "sieve", "wtinylfu", "nscache"]:
         rows += workload(cache)
     rows += [fields for fields in parse_fields(java_text) if fields.get("scenario") == "mixed"]
-    print("\n| 90 % reads / 10 % writes, 2 tasks, Zipf 0.99, 100k bound | ops/s | p99 | bytes/entry "
+    caffeine = next((float(r["ops_per_s"]) for r in rows if r.get("peer", "").startswith("caffeine")), None)
+    print("\n| 90 % reads / 10 % writes, 2 tasks, Zipf 0.99, 100k bound | ops/s | ÷ Caffeine | p99 | bytes/entry "
           "| overshoot (entries) | hit ratio |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for row in rows:
         name = row.get("cache") or row.get("peer")
-        print(f"| {name} | {int(row['ops_per_s']):,} | {fmt(float(row['p99_ns']))} | {row['bytes_per_entry']} "
-              f"| {row['overshoot']} | {row['hit_ratio']} |")
+        ratio = f"{float(row['ops_per_s']) / caffeine:.2f}×" if caffeine else "–"
+        print(f"| {name} | {int(row['ops_per_s']):,} | {ratio} | {fmt(float(row['p99_ns']))} "
+              f"| {row['bytes_per_entry']} | {row['overshoot']} | {row['hit_ratio']} |")
 
     if not args.skip_scale:
         print("\n| scale (LRU, random hits) | get hit | resident bytes/entry |")
