@@ -22,7 +22,10 @@ extension Cache {
         }
         let task = loads.withLockedValue { loads -> Task<Value, any Error>? in
             if let running = loads[key] { return running }
-            if shard(for: key).withLockedValue({ $0.peek(key, now: currentTime()) }) != nil { return nil }
+            let hash = key.hashValue
+            if shard(forHash: hash).withLockedValue({ $0.peek(key, hash: hash, now: currentTime()) }) != nil {
+                return nil
+            }
             let active = CacheLoadContext.active.union([loadKey])
             let started = Task { try await self.load(key, loader: loader, context: active) }
             loads[key] = started

@@ -129,7 +129,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         let now = currentTime()
         let hash = key.hashValue
         var removals: [Removal] = []
-        let value = shard(forHash: hash).withLockedValue { $0.get(key, now: now, removals: &removals) }
+        let value = shard(forHash: hash).withLockedValue { $0.get(key, hash: hash, now: now, removals: &removals) }
         if !removals.isEmpty { notify(removals) }
         if windowTuner != nil, (hash &>> 24) & tunerSampleMask == 0 { tuneWindow(hash) }
         return value
@@ -145,7 +145,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Whether `key` has an unexpired value; counts nothing and changes no order.
     public func contains(_ key: Key) -> Bool {
         let now = currentTime()
-        return shard(for: key).withLockedValue { $0.peek(key, now: now) } != nil
+        let hash = key.hashValue
+        return shard(forHash: hash).withLockedValue { $0.peek(key, hash: hash, now: now) } != nil
     }
 
     /// Stores `value` for `key`, replacing any previous value. It expires after `timeToLive` (or the
@@ -157,8 +158,9 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         let now = currentTime()
         let liveUntil = ttl.map { (MonotonicInstant(nanoseconds: now) + $0).nanoseconds } ?? .max
         var removals: [Removal] = []
-        shard(for: key).withLockedValue {
-            $0.put(key, value, weight: weight, liveUntil: liveUntil, now: now, removals: &removals)
+        let hash = key.hashValue
+        shard(forHash: hash).withLockedValue {
+            $0.put(key, hash: hash, value, weight: weight, liveUntil: liveUntil, now: now, removals: &removals)
         }
         if !removals.isEmpty { notify(removals) }
     }
@@ -167,7 +169,10 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @discardableResult
     public func remove(_ key: Key) -> Bool {
         var removals: [Removal] = []
-        let removed = shard(for: key).withLockedValue { $0.remove(key, cause: .removed, into: &removals) }
+        let hash = key.hashValue
+        let removed = shard(forHash: hash).withLockedValue {
+            $0.remove(key, hash: hash, cause: .removed, into: &removals)
+        }
         notify(removals)
         return removed
     }

@@ -80,11 +80,12 @@ struct ShadowTuner: Sendable {
     mutating func record(_ keyHash: Int) -> Double? {
         guard keyHash & sampleMask == 0 else { return nil }
         var removals: [CacheShard<Int, Void>.Removal] = []
+        let hash = keyHash.hashValue
         for index in shadows.indices {
-            if shadows[index].get(keyHash, now: 0, removals: &removals) != nil {
+            if shadows[index].get(keyHash, hash: hash, now: 0, removals: &removals) != nil {
                 periodHits[index] += 1
             } else {
-                shadows[index].put(keyHash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
+                shadows[index].put(keyHash, hash: hash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
             }
         }
         sampled += 1

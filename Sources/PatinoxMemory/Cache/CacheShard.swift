@@ -5,9 +5,9 @@
 struct CacheShard<Key: Hashable, Value> {
     @usableFromInline typealias Removal = (key: Key, value: Value, cause: RemovalCause)
 
-    @usableFromInline var index: [Key: Int32] = [:]
-    @usableFromInline var keys: [Key?] = []
-    @usableFromInline var values: [Value?] = []
+    @usableFromInline var index = SlotIndex()
+    /// Key and value side by side, so a hit's key check and value read share a cache line.
+    @usableFromInline var entries: [(key: Key, value: Value)?] = []
     @usableFromInline var meta: [CacheEntryMeta] = []
     @usableFromInline var freeSlots: [Int32] = []
     @usableFromInline let policy: CachePolicy
@@ -62,10 +62,10 @@ struct CacheShard<Key: Hashable, Value> {
 
     /// The value for `key` if present and not expired at `now`; counts a hit or a miss and updates the policy.
     @inlinable
-    mutating func get(_ key: Key, now: UInt64, removals: inout [Removal]) -> Value? {
-        guard let slot = index[key] else {
+    mutating func get(_ key: Key, hash: Int, now: UInt64, removals: inout [Removal]) -> Value? {
+        guard let slot = index.find(hash: hash, matches: { entries[Int($0)]?.key == key }) else {
             stats.misses += 1
-            if policy == .wTinyLFU { tinyLFUMiss(key.hashValue) }
+            if policy == .wTinyLFU { tinyLFUMiss(hash) }
             return nil
         }
         if meta[Int(slot)].expiresAt <= now {
@@ -76,13 +76,15 @@ struct CacheShard<Key: Hashable, Value> {
         }
         stats.hits += 1
         recordAccess(slot, now: now)
-        return values[Int(slot)]
+        return entries[Int(slot)]?.value
     }
 
     /// Like `get`, without counting or reordering (for `contains` and inspection).
-    func peek(_ key: Key, now: UInt64) -> Value? {
-        guard let slot = index[key], meta[Int(slot)].expiresAt > now else { return nil }
-        return values[Int(slot)]
+    func peek(_ key: Key, hash: Int, now: UInt64) -> Value? {
+        guard let slot = index.find(hash: hash, matches: { entries[Int($0)]?.key == key }),
+            meta[Int(slot)].expiresAt > now
+        else { return nil }
+        return entries[Int(slot)]?.value
     }
 
     @inlinable
@@ -102,6 +104,7 @@ struct CacheShard<Key: Hashable, Value> {
     /// Stores `value` for `key` with `weight`, living until `liveUntil`; evicts what the bounds require.
     mutating func put(
         _ key: Key,
+        hash: Int,
         _ value: Value,
         weight: Int,
         liveUntil: UInt64,
@@ -110,14 +113,14 @@ struct CacheShard<Key: Hashable, Value> {
     ) {
         if weight > maximumWeight {
             stats.rejections += 1
-            if let slot = index[key] { remove(slot, cause: .replaced, into: &removals) }
+            if let slot = find(key, hash: hash) { remove(slot, cause: .replaced, into: &removals) }
             if recordsRemovals { removals.append((key, value, .rejected)) }
             return
         }
         let expiresAt = timeToIdle == 0 ? liveUntil : min(liveUntil, now &+ timeToIdle)
-        if let slot = index[key] {
-            if recordsRemovals, let old = values[Int(slot)] { removals.append((key, old, .replaced)) }
-            values[Int(slot)] = value
+        if let slot = find(key, hash: hash) {
+            if recordsRemovals, let old = entries[Int(slot)]?.value { removals.append((key, old, .replaced)) }
+            entries[Int(slot)]?.value = value
             changeWeight(slot, to: weight)
             meta[Int(slot)].liveUntil = liveUntil
             meta[Int(slot)].expiresAt = expiresAt
@@ -127,14 +130,13 @@ struct CacheShard<Key: Hashable, Value> {
             // it); W-TinyLFU admits it to the window first and lets it duel for a place afterwards.
             if policy != .wTinyLFU { makeRoom(count: 1, weight: weight, into: &removals) }
             let slot = allocate()
-            keys[Int(slot)] = key
-            values[Int(slot)] = value
+            entries[Int(slot)] = (key, value)
             meta[Int(slot)] = CacheEntryMeta()
             meta[Int(slot)].weight = weight
-            meta[Int(slot)].keyHash = key.hashValue
+            meta[Int(slot)].keyHash = hash
             meta[Int(slot)].liveUntil = liveUntil
             meta[Int(slot)].expiresAt = expiresAt
-            index[key] = slot
+            index.insert(hash: hash, slot: slot)
             totalWeight += weight
             insertIntoPolicy(slot)
         }
@@ -143,8 +145,8 @@ struct CacheShard<Key: Hashable, Value> {
 
     /// Removes `key`; returns whether it was there.
     @discardableResult
-    mutating func remove(_ key: Key, cause: RemovalCause, into removals: inout [Removal]) -> Bool {
-        guard let slot = index[key] else { return false }
+    mutating func remove(_ key: Key, hash: Int, cause: RemovalCause, into removals: inout [Removal]) -> Bool {
+        guard let slot = find(key, hash: hash) else { return false }
         remove(slot, cause: cause, into: &removals)
         return true
     }
@@ -152,8 +154,9 @@ struct CacheShard<Key: Hashable, Value> {
     /// Removes every entry `predicate` accepts.
     mutating func removeAll(where predicate: (Key, Value) -> Bool, into removals: inout [Removal]) -> Int {
         var removed = 0
-        for slot in index.values where predicate(keys[Int(slot)]!, values[Int(slot)]!) {
-            remove(slot, cause: .removed, into: &removals)
+        for slot in entries.indices {
+            guard let entry = entries[slot], predicate(entry.key, entry.value) else { continue }
+            remove(Int32(slot), cause: .removed, into: &removals)
             removed += 1
         }
         return removed
@@ -162,8 +165,8 @@ struct CacheShard<Key: Hashable, Value> {
     /// Removes every expired entry; returns how many.
     mutating func removeExpired(now: UInt64, into removals: inout [Removal]) -> Int {
         var expired = 0
-        for slot in index.values where meta[Int(slot)].expiresAt <= now {
-            remove(slot, cause: .expired, into: &removals)
+        for slot in entries.indices where entries[slot] != nil && meta[slot].expiresAt <= now {
+            remove(Int32(slot), cause: .expired, into: &removals)
             expired += 1
         }
         stats.expirations += expired
@@ -182,22 +185,25 @@ struct CacheShard<Key: Hashable, Value> {
 
     private mutating func allocate() -> Int32 {
         if let slot = freeSlots.popLast() { return slot }
-        keys.append(nil)
-        values.append(nil)
+        entries.append(nil)
         meta.append(CacheEntryMeta())
-        return Int32(keys.count - 1)
+        return Int32(entries.count - 1)
+    }
+
+    /// The slot of `key`, if present.
+    func find(_ key: Key, hash: Int) -> Int32? {
+        index.find(hash: hash, matches: { entries[Int($0)]?.key == key })
     }
 
     /// Unlinks and frees one entry.
     @usableFromInline
     mutating func remove(_ slot: Int32, cause: RemovalCause, into removals: inout [Removal]) {
         unlinkFromPolicy(slot)
-        let key = keys[Int(slot)]!
-        index[key] = nil
-        if recordsRemovals { removals.append((key, values[Int(slot)]!, cause)) }
+        let entry = entries[Int(slot)]!
+        index.remove(hash: meta[Int(slot)].keyHash, slot: slot)
+        if recordsRemovals { removals.append((entry.key, entry.value, cause)) }
         totalWeight -= meta[Int(slot)].weight
-        keys[Int(slot)] = nil
-        values[Int(slot)] = nil
+        entries[Int(slot)] = nil
         meta[Int(slot)] = CacheEntryMeta()
         freeSlots.append(slot)
     }

@@ -36,10 +36,11 @@ public enum CacheReplay {
         var removals: [CacheShard<Int, Void>.Removal] = []
         var hits = 0
         for key in keys {
-            if shard.get(key, now: 0, removals: &removals) != nil {
+            let hash = key.hashValue
+            if shard.get(key, hash: hash, now: 0, removals: &removals) != nil {
                 hits += 1
             } else {
-                shard.put(key, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
+                shard.put(key, hash: hash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
             }
         }
         return ReplayResult(policy: policy, capacity: capacity, requests: keys.count, hits: hits)
