@@ -1,0 +1,130 @@
+import Histogram
+import NIOConcurrencyHelpers
+
+/// Tracks every resource guard: how many were created, are active, were cleaned, failed, were retried,
+/// and which cleanups are still pending (running in the background after a guard was dropped).
+///
+/// Swift has no asynchronous `deinit`, so a guard dropped without `cleanup()` hands its cleanup to the
+/// registry, which runs it in a `Task` — the counterpart of `tokio::spawn` in an async `Drop` — and keeps
+/// it visible until it ends. ``waitForPendingCleanups()`` lets a shutdown or a test wait for them.
+public final class CleanupRegistry: Sendable {
+    /// The registry guards use when none is given.
+    public static let shared = CleanupRegistry(name: "default")
+
+    public let name: String
+    let clock: any MonotonicClock
+    let monitor: any Monitor
+    private struct State {
+        var status = GuardStatus()
+        var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .two)
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = NIOLockedValueBox(State())
+
+    public init(name: String, clock: any MonotonicClock = SystemClock(), monitor: any Monitor = NoopMonitor()) {
+        self.name = name
+        self.clock = clock
+        self.monitor = monitor
+    }
+
+    var component: ComponentID { ComponentID(kind: .resourceGuard, name: name) }
+
+    /// Counts and cleanup-latency percentiles.
+    public func status() -> GuardStatus {
+        state.withLockedValue { state in
+            var status = state.status
+            status.cleanupLatency = LatencySummary(state.latency)
+            return status
+        }
+    }
+
+    /// Returns when no background cleanup is pending.
+    public func waitForPendingCleanups() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let idle = state.withLockedValue { state in
+                if state.status.pending == 0 { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    // MARK: - Bookkeeping for guards
+
+    func guardCreated() {
+        state.withLockedValue {
+            $0.status.created += 1
+            $0.status.active += 1
+        }
+    }
+
+    func cleanupStarted(inBackground: Bool) {
+        if inBackground { state.withLockedValue { $0.status.pending += 1 } }
+    }
+
+    func cleanupFinished(_ result: Result<Int, PatinoxError>, inBackground: Bool, since start: MonotonicInstant) {
+        let elapsed = clock.now() - start
+        let waiters = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
+            state.status.active -= 1
+            if inBackground { state.status.pending -= 1 }
+            switch result {
+            case .success(let retries):
+                state.status.cleaned += 1
+                state.status.retried += retries
+            case .failure:
+                state.status.failed += 1
+            }
+            _ = state.latency.record(elapsed.nanosecondsClamped)
+            guard state.status.pending == 0 else { return [] }
+            defer { state.idleWaiters = [] }
+            return state.idleWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+        switch result {
+        case .success:
+            monitor.record(MonitorEvent(source: component, operation: "cleanup", duration: elapsed))
+        case .failure(let error):
+            monitor.record(
+                MonitorEvent(
+                    source: component,
+                    operation: "cleanup",
+                    outcome: .failure(error.code),
+                    duration: elapsed,
+                    detail: error.message
+                )
+            )
+        }
+    }
+
+    /// Sends the counts to the monitor as a sample.
+    public func reportToMonitor() {
+        let status = status()
+        monitor.sample(
+            MonitorSample(
+                source: component,
+                gauges: [("guards_active", Double(status.active)), ("guards_pending", Double(status.pending))],
+                totals: [
+                    ("guards_created", status.created), ("guards_cleaned", status.cleaned),
+                    ("guards_failed", status.failed), ("guards_retried", status.retried),
+                ]
+            )
+        )
+    }
+}
+
+/// Counts of a cleanup registry.
+public struct GuardStatus: Sendable, Hashable {
+    public var created = 0
+    /// Guards whose cleanup has not finished.
+    public var active = 0
+    public var cleaned = 0
+    /// Cleanups that failed after every retry.
+    public var failed = 0
+    /// Retries made in all (a cleanup that succeeded on its third attempt counts two).
+    public var retried = 0
+    /// Background cleanups of dropped guards still running.
+    public var pending = 0
+    public var cleanupLatency = LatencySummary()
+    public init() {}
+}
