@@ -28,6 +28,15 @@ let package = Package(
             path: "Sources/CacheWorkload"
         ),
         .executableTarget(
+            name: "GuardAndSharedBenchmarks",
+            dependencies: [
+                .product(name: "PatinoxMemory", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/GuardAndSharedBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "CacheBenchmarks",
             dependencies: [
                 .product(name: "PatinoxMemory", package: rootPackage),
