@@ -28,12 +28,12 @@ let package = Package(
             path: "Sources/CacheWorkload"
         ),
         .executableTarget(
-            name: "GuardAndSharedBenchmarks",
+            name: "ResourceBenchmarks",
             dependencies: [
                 .product(name: "PatinoxMemory", package: rootPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
-            path: "Benchmarks/GuardAndSharedBenchmarks",
+            path: "Benchmarks/ResourceBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(

@@ -1,8 +1,9 @@
 import Benchmark
+import Glibc
 import PatinoxMemory
 
-// SharedData reads and updates (with and without a reader holding the current version), and the cost
-// of a resource guard from creation to cleanup.
+// SharedData reads and updates (with and without a reader holding the current version), the cost of a
+// resource guard from creation to cleanup, and a MappedFile scan against pread of the same file.
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -48,6 +49,34 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    Benchmark(
+        "MappedFile: sequential scan of 64 MiB (withElements)",
+        configuration: .init(scalingFactor: .one, maxIterations: 50)
+    ) { benchmark in
+        let mapping = try MappedFile<UInt64>(path: scanFile, safety: .ownFile)
+        try mapping.advise(.sequential)
+        benchmark.startMeasurement()
+        let sum = try mapping.withElements(0..<mapping.count) { $0.reduce(0, &+) }
+        blackHole(sum)
+    }
+
+    Benchmark(
+        "pread: sequential scan of 64 MiB (1 MiB reads)",
+        configuration: .init(scalingFactor: .one, maxIterations: 50)
+    ) { benchmark in
+        let descriptor = open(scanFile, O_RDONLY)
+        defer { close(descriptor) }
+        var buffer = [UInt64](repeating: 0, count: 1 << 17)
+        var sum: UInt64 = 0
+        benchmark.startMeasurement()
+        for chunk in 0..<64 {
+            let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(chunk << 20)) }
+            precondition(read == 1 << 20)
+            sum = buffer.reduce(sum, &+)
+        }
+        blackHole(sum)
+    }
+
     Benchmark("ResourceGuard: create + cleanup") { benchmark in
         let registry = CleanupRegistry(name: "bench")
         benchmark.startMeasurement()
@@ -57,6 +86,16 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 }
+
+/// A 64 MiB file of UInt64s in /tmp, written once per process.
+let scanFile: String = {
+    let path = "/tmp/memtop-bench-scan.bin"
+    let descriptor = open(path, O_CREAT | O_RDWR | O_TRUNC, 0o644)
+    var values = (0..<(8 << 20)).map { UInt64($0) }
+    _ = values.withUnsafeMutableBytes { write(descriptor, $0.baseAddress, $0.count) }
+    close(descriptor)
+    return path
+}()
 
 struct Settings: Sendable {
     var limit = 100

@@ -1,0 +1,291 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A file (or a range of it) mapped into memory as a typed array of `Element`s.
+///
+/// Every accessor is bounds-checked and throws ``PatinoxError`` (``PatinoxError/Code/mappingFailed``)
+/// with the index and count. The mapping is removed by ``close()`` or, at the latest, on `deinit`; each
+/// mapping is counted by a ``CleanupRegistry``.
+///
+/// **Truncated files.** If another process shortens a mapped file, touching the pages past the new end
+/// raises SIGBUS, which kills the process (Foundation's mapped `Data` dies the same way). Choose the
+/// ``Safety`` that fits the file: `.ownFile` (no checks — the program owns the file), `.checkSize`
+/// (the default: one `fstat` before each access, which turns a truncation into a thrown error), or
+/// `.copyReads` (reads use `pread` into memory and never touch the mapping).
+///
+/// Windows is not supported here (`#if os(Windows)` reports it); Linux and macOS are.
+public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
+    // @unchecked: the mapping is shared memory; the class does not synchronise element reads and writes
+    // (like an UnsafeMutableBufferPointer), but its own state (the mapping address) is immutable
+    // until close(), which callers must not race with accesses.
+
+    /// How the mapping may be used.
+    public enum Mode: Sendable { case readOnly, readWrite }
+
+    /// How accesses protect against a file that another process truncates.
+    public enum Safety: Sendable { case ownFile, checkSize, copyReads }
+
+    /// Access-pattern hints for the kernel.
+    public enum Advice: Sendable {
+        case normal, sequential, random, willNeed, dontNeed
+    }
+
+    public let path: String
+    public let mode: Mode
+    public let safety: Safety
+    /// Where the mapping starts in the file, in bytes.
+    public let fileOffset: Int
+    /// How many elements the mapping holds.
+    public let count: Int
+    private let descriptor: Int32
+    private let base: UnsafeMutableRawPointer
+    private let mappedBytes: Int
+    private let registry: CleanupRegistry
+    private var isClosed = false
+
+    /// Maps `elementCount` elements (all that fit when `nil`) starting `elementOffset` elements into the file.
+    /// `elementOffset × stride` must be a multiple of the page size.
+    public init(
+        path: String,
+        mode: Mode = .readOnly,
+        safety: Safety = .checkSize,
+        elementOffset: Int = 0,
+        elementCount: Int? = nil,
+        registry: CleanupRegistry = .shared
+    ) throws(PatinoxError) {
+        #if os(Windows)
+            throw PatinoxError(
+                code: .mappingFailed,
+                context: ErrorContext(component: .mappedFile, name: path, operation: "map"),
+                message: "MappedFile is not implemented on Windows.",
+                recovery: .reconfigure(hint: "read the file with FileHandle instead.")
+            )
+        #else
+            let stride = MemoryLayout<Element>.stride
+            let descriptor = open(path, (mode == .readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC)
+            guard descriptor >= 0 else { throw .mapping("open", path: path, errno: errno) }
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else {
+                let code = errno
+                closeDescriptor(descriptor)
+                throw .mapping("fstat", path: path, errno: code)
+            }
+            let offset = elementOffset * stride
+            let available = max(0, (Int(info.st_size) - offset) / stride)
+            let count = elementCount ?? available
+            guard elementOffset >= 0, count >= 0, count <= available, offset % Int(getpagesize()) == 0 else {
+                closeDescriptor(descriptor)
+                throw PatinoxError(
+                    code: .mappingFailed,
+                    context: ErrorContext(component: .mappedFile, name: path, operation: "map"),
+                    message: "the range \(elementOffset)..<\(elementOffset + count) does not fit the file's "
+                        + "\(available + elementOffset) element(s) or its start is not page-aligned.",
+                    recovery: .reconfigure(
+                        hint: "map a range inside the file, starting at a multiple of the page size."
+                    )
+                )
+            }
+            let bytes = max(count * stride, 1)
+            let protection = mode == .readOnly ? PROT_READ : PROT_READ | PROT_WRITE
+            // SAFETY: a fresh mapping of `bytes` bytes of an open descriptor; checked against MAP_FAILED.
+            let address = mmap(nil, bytes, protection, MAP_SHARED, descriptor, off_t(offset))
+            guard let address, address != MAP_FAILED else {
+                let code = errno
+                closeDescriptor(descriptor)
+                throw .mapping("mmap", path: path, errno: code)
+            }
+            self.path = path
+            self.mode = mode
+            self.safety = safety
+            self.fileOffset = offset
+            self.count = count
+            self.descriptor = descriptor
+            self.base = address
+            self.mappedBytes = bytes
+            self.registry = registry
+            registry.guardCreated()
+        #endif
+    }
+
+    deinit { unmap() }
+
+    /// Unmaps and closes the file now; later accesses throw.
+    public func close() { unmap() }
+
+    private func unmap() {
+        guard !isClosed else { return }
+        isClosed = true
+        let start = registry.clock.now()
+        // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (isClosed guards it).
+        let unmapped = munmap(base, mappedBytes) == 0
+        let closed = closeDescriptor(descriptor) == 0
+        registry.cleanupStarted(inBackground: false)
+        registry.cleanupFinished(
+            unmapped && closed ? .success(0) : .failure(.mapping("munmap", path: path, errno: errno)),
+            inBackground: false,
+            since: start
+        )
+    }
+
+    // MARK: - Access
+
+    /// The element at `index`.
+    public func element(at index: Int) throws(PatinoxError) -> Element {
+        try check(index, 1, "read")
+        if safety == .copyReads {
+            var value = try readCopy(index, 1)
+            return value.removeFirst()
+        }
+        // SAFETY: index is inside the mapping (checked above) and the file still covers it.
+        return base.loadUnaligned(fromByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
+    }
+
+    /// Writes `value` at `index` (read-write mappings only).
+    public func setElement(_ value: Element, at index: Int) throws(PatinoxError) {
+        try check(index, 1, "write")
+        guard mode == .readWrite else { throw readOnly("write") }
+        // SAFETY: index is inside a writable mapping (checked above).
+        base.storeBytes(of: value, toByteOffset: index * MemoryLayout<Element>.stride, as: Element.self)
+    }
+
+    /// The elements in `range`, copied out.
+    public func elements(_ range: Range<Int>) throws(PatinoxError) -> [Element] {
+        guard !range.isEmpty else { return [] }
+        try check(range.lowerBound, range.count, "read")
+        if safety == .copyReads { return try readCopy(range.lowerBound, range.count) }
+        // SAFETY: the whole range is inside the mapping (checked above).
+        let start = base.advanced(by: range.lowerBound * MemoryLayout<Element>.stride)
+        return Array(UnsafeBufferPointer(start: start.assumingMemoryBound(to: Element.self), count: range.count))
+    }
+
+    /// Calls `body` with the mapped elements in `range` (no copy; do not keep the buffer).
+    public func withElements<Result>(
+        _ range: Range<Int>,
+        _ body: (UnsafeBufferPointer<Element>) throws -> Result
+    ) throws -> Result {
+        try check(range.lowerBound, max(range.count, 0), "read")
+        // SAFETY: the range is inside the mapping (checked above); the buffer lives only during `body`.
+        let start = base.advanced(by: range.lowerBound * MemoryLayout<Element>.stride)
+        return try body(UnsafeBufferPointer(start: start.assumingMemoryBound(to: Element.self), count: range.count))
+    }
+
+    /// Flushes written pages to the file (`msync(MS_SYNC)`).
+    public func sync() throws(PatinoxError) {
+        try checkOpen("sync")
+        // SAFETY: the live mapping returned by mmap.
+        guard msync(base, mappedBytes, MS_SYNC) == 0 else { throw .mapping("msync", path: path, errno: errno) }
+    }
+
+    /// Tells the kernel how the mapping will be read (`madvise`).
+    public func advise(_ advice: Advice) throws(PatinoxError) {
+        try checkOpen("advise")
+        let flag: Int32
+        switch advice {
+        case .normal: flag = MADV_NORMAL
+        case .sequential: flag = MADV_SEQUENTIAL
+        case .random: flag = MADV_RANDOM
+        case .willNeed: flag = MADV_WILLNEED
+        case .dontNeed: flag = MADV_DONTNEED
+        }
+        // SAFETY: the live mapping returned by mmap.
+        guard madvise(base, mappedBytes, flag) == 0 else { throw .mapping("madvise", path: path, errno: errno) }
+    }
+
+    /// Which pages of the mapping are in memory now (`mincore`), for the monitor's region map.
+    public func residency() throws(PatinoxError) -> MappingResidency {
+        try checkOpen("mincore")
+        let page = Int(getpagesize())
+        let pages = (mappedBytes + page - 1) / page
+        var vector = [UInt8](repeating: 0, count: pages)
+        // SAFETY: `vector` has one byte per page of the live mapping, as mincore requires.
+        let result = vector.withUnsafeMutableBufferPointer { mincore(base, mappedBytes, $0.baseAddress) }
+        guard result == 0 else { throw .mapping("mincore", path: path, errno: errno) }
+        return MappingResidency(path: path, bytes: mappedBytes, pageSize: page, resident: vector.map { $0 & 1 == 1 })
+    }
+
+    // MARK: - Checks
+
+    private func check(_ index: Int, _ length: Int, _ operation: String) throws(PatinoxError) {
+        try checkOpen(operation)
+        guard index >= 0, length >= 0, index <= count - length else {
+            throw .outOfBounds(
+                path: path,
+                operation: operation,
+                index: index < 0 ? index : index + max(length - 1, 0),
+                count: count
+            )
+        }
+        guard safety == .checkSize else { return }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .mapping("fstat", path: path, errno: errno) }
+        let needed = fileOffset + (index + length) * MemoryLayout<Element>.stride
+        if Int(info.st_size) < needed {
+            throw .fileShrank(path: path, operation: operation, needed: needed, size: Int(info.st_size))
+        }
+    }
+
+    private func checkOpen(_ operation: String) throws(PatinoxError) {
+        if isClosed {
+            throw PatinoxError(
+                code: .mappingFailed,
+                context: ErrorContext(component: .mappedFile, name: path, operation: operation),
+                message: "the mapping was closed.",
+                recovery: .reconfigure(hint: "map the file again.")
+            )
+        }
+    }
+
+    private func readOnly(_ operation: String) -> PatinoxError {
+        PatinoxError(
+            code: .mappingFailed,
+            context: ErrorContext(component: .mappedFile, name: path, operation: operation),
+            message: "the mapping is read-only.",
+            recovery: .reconfigure(hint: "map the file with mode: .readWrite to write.")
+        )
+    }
+
+    private func readCopy(_ index: Int, _ length: Int) throws(PatinoxError) -> [Element] {
+        let stride = MemoryLayout<Element>.stride
+        var bytes = [UInt8](repeating: 0, count: length * stride)
+        // SAFETY: pread writes at most `bytes.count` bytes into the array's buffer.
+        let read = bytes.withUnsafeMutableBytes {
+            pread(descriptor, $0.baseAddress, $0.count, off_t(fileOffset + index * stride))
+        }
+        guard read == bytes.count else {
+            if read < 0 { throw .mapping("pread", path: path, errno: errno) }
+            throw .fileShrank(
+                path: path,
+                operation: "read",
+                needed: fileOffset + (index + length) * stride,
+                size: fileOffset + index * stride + read
+            )
+        }
+        // SAFETY: `bytes` holds exactly `length` elements' worth of bytes; Element is BitwiseCopyable.
+        return bytes.withUnsafeBytes { raw in
+            (0..<length).map { raw.loadUnaligned(fromByteOffset: $0 * stride, as: Element.self) }
+        }
+    }
+}
+
+/// Which pages of a mapping are resident in memory.
+public struct MappingResidency: Sendable, Hashable {
+    public var path: String
+    public var bytes: Int
+    public var pageSize: Int
+    /// One flag per page.
+    public var resident: [Bool]
+    public var residentPages: Int { resident.filter { $0 }.count }
+}
+
+/// The system's `close`, named apart from `MappedFile.close()`.
+@discardableResult
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+    #if canImport(Glibc)
+        Glibc.close(descriptor)
+    #else
+        Darwin.close(descriptor)
+    #endif
+}
