@@ -29,6 +29,44 @@ extension Cache {
         monitor.record(MonitorEvent(source: component, operation: "squeeze", duration: duration))
     }
 
+    /// Changes the bounds at runtime (for example from a live configuration). Shrinking evicts down to
+    /// the new bounds at once. A bound the cache was created without cannot be added, and values
+    /// below 1 are rejected; the old bounds then stay in force.
+    public func resize(maximumCount: Int?, maximumWeight: Int? = nil) throws(PatinoxError) {
+        func reject(_ problem: String) -> PatinoxError {
+            .invalidConfiguration(
+                component: .cache,
+                name: name,
+                operation: "resize",
+                problem: problem,
+                hint: "use bounds of at least 1, of the kinds the cache was created with."
+            )
+        }
+        if let count = maximumCount, count < 1 || configuration.maximumCount == nil {
+            throw reject("maximumCount \(count)")
+        }
+        if let weight = maximumWeight, weight < 1 || configuration.maximumWeight == nil {
+            throw reject("maximumWeight \(weight)")
+        }
+        let shardCount = shards.count
+        for (index, shard) in shards.enumerated() {
+            shard.withLockedValue { shard in
+                if let count = maximumCount { shard.configuredCount = Self.share(count, of: shardCount, index: index) }
+                if let weight = maximumWeight {
+                    shard.configuredWeight = Self.share(weight, of: shardCount, index: index)
+                }
+            }
+        }
+        if squeezedUntil.load(ordering: .relaxed) == 0 { setBounds { $0 } }
+        monitor.record(
+            MonitorEvent(
+                source: component,
+                operation: "resize",
+                detail: "count \(maximumCount.map(String.init) ?? "-")"
+            )
+        )
+    }
+
     /// Ends any forced misses and squeeze now.
     public func clearFaults() {
         forcedMissesUntil.store(0, ordering: .relaxed)

@@ -226,12 +226,16 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         var stats = loadStats.withLockedValue { $0 }
         var count = 0
         var weight = 0
+        var boundCount = 0
+        var boundWeight = 0
         var windowFraction: Double?
         for shard in shards {
             shard.withLockedValue { shard in
                 stats = stats + shard.stats
                 count += shard.count
                 weight += shard.totalWeight
+                boundCount &+= shard.configuredCount
+                boundWeight &+= shard.configuredWeight
                 if shard.policy == .wTinyLFU { windowFraction = shard.windowFraction }
             }
         }
@@ -240,8 +244,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             policy: configuration.policy,
             count: count,
             weight: weight,
-            maximumCount: configuration.maximumCount,
-            maximumWeight: configuration.maximumWeight,
+            maximumCount: configuration.maximumCount == nil ? nil : boundCount,
+            maximumWeight: configuration.maximumWeight == nil ? nil : boundWeight,
             shards: shards.count,
             stats: stats,
             windowFraction: windowFraction,

@@ -23,8 +23,8 @@ struct CacheShard<Key: Hashable, Value> {
     @usableFromInline var maximumCount: Int
     @usableFromInline var maximumWeight: Int
     /// The configured bounds, restored after a squeeze.
-    let configuredCount: Int
-    let configuredWeight: Int
+    var configuredCount: Int
+    var configuredWeight: Int
     /// Time-to-idle in nanoseconds, 0 when off.
     @usableFromInline let timeToIdle: UInt64
     /// Collect removed entries for the eviction listener (only when there is one).

@@ -168,3 +168,20 @@ struct CacheWeightTests {
         #expect(cache.contains("empty") && cache.status().weight == 8)
     }
 }
+
+@Suite("Cache: runtime resize")
+struct CacheResizeTests {
+    @Test("resize shrinks and grows the bound; bad values are rejected and change nothing")
+    func resize() throws {
+        let cache = try makeCache(count: 10) as Cache<String, Int>
+        for index in 0..<10 { cache.put("k\(index)", index) }
+        try cache.resize(maximumCount: 4)
+        #expect(cache.status().count == 4 && cache.status().maximumCount == 4)
+        #expect(throws: PatinoxError.self) { try cache.resize(maximumCount: 0) }
+        #expect(throws: PatinoxError.self) { try cache.resize(maximumCount: nil, maximumWeight: 10) }
+        #expect(cache.status().maximumCount == 4)
+        try cache.resize(maximumCount: 8)
+        for index in 10..<20 { cache.put("k\(index)", index) }
+        #expect(cache.status().count == 8)
+    }
+}
