@@ -20,9 +20,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "Reloading"]),
     ],
     targets: [
+        .target(name: "CPatinoxShims"),
         .target(
             name: "PatinoxMemory",
             dependencies: [
+                "CPatinoxShims",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -1,3 +1,5 @@
+import CPatinoxShims
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -48,7 +50,7 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Maps `elementCount` elements (all that fit when `nil`) starting `elementOffset` elements into the file.
     /// `elementOffset × stride` must be a multiple of the page size.
-    public init(
+    public convenience init(
         path: String,
         mode: Mode = .readOnly,
         safety: Safety = .checkSize,
@@ -64,51 +66,107 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
                 recovery: .reconfigure(hint: "read the file with FileHandle instead.")
             )
         #else
-            let stride = MemoryLayout<Element>.stride
             let descriptor = open(path, (mode == .readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC)
             guard descriptor >= 0 else { throw .mapping("open", path: path, errno: errno) }
-            var info = stat()
-            guard fstat(descriptor, &info) == 0 else {
-                let code = errno
-                closeDescriptor(descriptor)
-                throw .mapping("fstat", path: path, errno: code)
-            }
-            let offset = elementOffset * stride
-            let available = max(0, (Int(info.st_size) - offset) / stride)
-            let count = elementCount ?? available
-            guard elementOffset >= 0, count >= 0, count <= available, offset % Int(getpagesize()) == 0 else {
-                closeDescriptor(descriptor)
-                throw PatinoxError(
-                    code: .mappingFailed,
-                    context: ErrorContext(component: .mappedFile, name: path, operation: "map"),
-                    message: "the range \(elementOffset)..<\(elementOffset + count) does not fit the file's "
-                        + "\(available + elementOffset) element(s) or its start is not page-aligned.",
-                    recovery: .reconfigure(
-                        hint: "map a range inside the file, starting at a multiple of the page size."
-                    )
-                )
-            }
-            let bytes = max(count * stride, 1)
-            let protection = mode == .readOnly ? PROT_READ : PROT_READ | PROT_WRITE
-            // SAFETY: a fresh mapping of `bytes` bytes of an open descriptor; checked against MAP_FAILED.
-            let address = mmap(nil, bytes, protection, MAP_SHARED, descriptor, off_t(offset))
-            guard let address, address != MAP_FAILED else {
-                let code = errno
-                closeDescriptor(descriptor)
-                throw .mapping("mmap", path: path, errno: code)
-            }
-            self.path = path
-            self.mode = mode
-            self.safety = safety
-            self.fileOffset = offset
-            self.count = count
-            self.descriptor = descriptor
-            self.base = address
-            self.mappedBytes = bytes
-            self.registry = registry
-            registry.guardCreated()
+            try self.init(
+                descriptor: descriptor,
+                label: path,
+                mode: mode,
+                safety: safety,
+                elementOffset: elementOffset,
+                elementCount: elementCount,
+                registry: registry
+            )
         #endif
     }
+
+    /// Maps an open descriptor, which the mapping then owns (it is closed on failure too).
+    private init(
+        descriptor: Int32,
+        label path: String,
+        mode: Mode,
+        safety: Safety,
+        elementOffset: Int,
+        elementCount: Int?,
+        registry: CleanupRegistry
+    ) throws(PatinoxError) {
+        let stride = MemoryLayout<Element>.stride
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            closeDescriptor(descriptor)
+            throw .mapping("fstat", path: path, errno: code)
+        }
+        let offset = elementOffset * stride
+        let available = max(0, (Int(info.st_size) - offset) / stride)
+        let count = elementCount ?? available
+        guard elementOffset >= 0, count >= 0, count <= available, offset % Int(getpagesize()) == 0 else {
+            closeDescriptor(descriptor)
+            throw PatinoxError(
+                code: .mappingFailed,
+                context: ErrorContext(component: .mappedFile, name: path, operation: "map"),
+                message: "the range \(elementOffset)..<\(elementOffset + count) does not fit the file's "
+                    + "\(available + elementOffset) element(s) or its start is not page-aligned.",
+                recovery: .reconfigure(hint: "map a range inside the file, starting at a multiple of the page size.")
+            )
+        }
+        let bytes = max(count * stride, 1)
+        let protection = mode == .readOnly ? PROT_READ : PROT_READ | PROT_WRITE
+        // SAFETY: a fresh mapping of `bytes` bytes of an open descriptor; checked against MAP_FAILED.
+        let address = mmap(nil, bytes, protection, MAP_SHARED, descriptor, off_t(offset))
+        guard let address, address != MAP_FAILED else {
+            let code = errno
+            closeDescriptor(descriptor)
+            throw .mapping("mmap", path: path, errno: code)
+        }
+        self.path = path
+        self.mode = mode
+        self.safety = safety
+        self.fileOffset = offset
+        self.count = count
+        self.descriptor = descriptor
+        self.base = address
+        self.mappedBytes = bytes
+        self.registry = registry
+        registry.guardCreated()
+    }
+
+    #if os(Linux)
+        /// Anonymous shared memory for `count` elements: a `memfd` (no file on disk) sealed against
+        /// shrinking, so nobody — not even another process it is passed to — can truncate it under the
+        /// mapping, and accesses need no size checks.
+        public static func anonymous(
+            name: String,
+            count: Int,
+            registry: CleanupRegistry = .shared
+        ) throws(PatinoxError) -> MappedFile {
+            let label = "memfd:\(name)"
+            let descriptor = patinox_memfd_create(name)
+            guard descriptor >= 0 else { throw .mapping("memfd_create", path: label, errno: errno) }
+            guard ftruncate(descriptor, off_t(max(count, 0) * MemoryLayout<Element>.stride)) == 0 else {
+                let code = errno
+                closeDescriptor(descriptor)
+                throw .mapping("ftruncate", path: label, errno: code)
+            }
+            guard patinox_memfd_seal_shrink(descriptor) == 0 else {
+                let code = errno
+                closeDescriptor(descriptor)
+                throw .mapping("fcntl(F_ADD_SEALS)", path: label, errno: code)
+            }
+            return try MappedFile(
+                descriptor: descriptor,
+                label: label,
+                mode: .readWrite,
+                safety: .ownFile,
+                elementOffset: 0,
+                elementCount: count,
+                registry: registry
+            )
+        }
+
+        /// The descriptor of an anonymous mapping, to pass to another process (it stays owned here).
+        public var sharedDescriptor: Int32 { descriptor }
+    #endif
 
     deinit { unmap() }
 

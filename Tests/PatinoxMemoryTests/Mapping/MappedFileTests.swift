@@ -148,3 +148,20 @@ struct MappedFileTests {
         #expect(status.created == 10_000 && status.cleaned == 10_000 && status.active == 0)
     }
 }
+
+@Suite("MappedFile: anonymous shared memory")
+struct AnonymousMappingTests {
+    @Test("a memfd mapping is writable, sized exactly, and sealed against shrinking")
+    func sealedMemfd() throws {
+        let registry = CleanupRegistry(name: "memfd")
+        let mapping = try MappedFile<UInt32>.anonymous(name: "ring", count: 10_000, registry: registry)
+        #expect(mapping.count == 10_000)
+        try mapping.setElement(42, at: 9_999)
+        #expect(try mapping.element(at: 9_999) == 42)
+        #expect(ftruncate(mapping.sharedDescriptor, 0) != 0, "the seal refuses to shrink the memory")
+        #expect(errno == EPERM)
+        #expect(try mapping.element(at: 9_999) == 42)
+        mapping.close()
+        #expect(registry.status().cleaned == 1)
+    }
+}
