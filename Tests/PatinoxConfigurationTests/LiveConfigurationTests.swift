@@ -105,3 +105,44 @@ extension Result {
         return nil
     }
 }
+
+@Suite("LiveConfiguration with a reloading JSON file")
+struct ReloadingFileTests {
+    static let path = "/tmp/memtop-live-configuration-test.json"
+
+    func write(_ text: String) throws {
+        let file = fopen(Self.path, "w")
+        defer { fclose(file) }
+        fputs(text, file)
+    }
+
+    @Test("edits to the file are picked up; a bad edit is rejected and the last good values stay")
+    func reloadingFile() async throws {
+        try write(#"{"pools": {"db": {"maximum": 12}}}"#)
+        let file = try await ReloadingFileProvider<JSONSnapshot>(
+            filePath: "/tmp/memtop-live-configuration-test.json",
+            pollInterval: .milliseconds(20)
+        )
+        let live = try LiveConfiguration(
+            reader: ConfigReader(providers: [file]),
+            defaults: LiveConfigurationTests.defaults
+        )
+        #expect(live.settings.value.pools["db"]?.maximum == 12)
+        let polling = Task { try await file.run() }
+        let watching = Task { try await live.watch() }
+        defer {
+            polling.cancel()
+            watching.cancel()
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        try write(#"{"pools": {"db": {"maximum": 14, "minimum": 2}}}"#)
+        #expect(await eventually { live.settings.value.pools["db"] == PoolLimits(minimum: 2, maximum: 14) })
+        try write(#"{"pools": {"db": {"maximum": "many"}}}"#)
+        #expect(await eventually { live.lastRejection?.context.name == "pools.db.maximum" })
+        #expect(live.settings.value.pools["db"] == PoolLimits(minimum: 2, maximum: 14))
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

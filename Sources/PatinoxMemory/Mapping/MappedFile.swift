@@ -264,6 +264,22 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         return MappingResidency(path: path, bytes: mappedBytes, pageSize: page, resident: vector.map { $0 & 1 == 1 })
     }
 
+    /// Sends the mapping's region and residency to `monitor` (gauges: mapped bytes, resident pages, pages).
+    public func report(to monitor: any Monitor) throws(PatinoxError) {
+        let residency = try residency()
+        monitor.sample(
+            MonitorSample(
+                source: ComponentID(kind: .mappedFile, name: path),
+                gauges: [
+                    ("mapping_bytes", Double(residency.bytes)),
+                    ("mapping_pages", Double(residency.resident.count)),
+                    ("mapping_resident_pages", Double(residency.residentPages)),
+                ],
+                totals: []
+            )
+        )
+    }
+
     // MARK: - Checks
 
     private func check(_ index: Int, _ length: Int, _ operation: String) throws(PatinoxError) {

@@ -161,6 +161,11 @@ struct AnonymousMappingTests {
         #expect(ftruncate(mapping.sharedDescriptor, 0) != 0, "the seal refuses to shrink the memory")
         #expect(errno == EPERM)
         #expect(try mapping.element(at: 9_999) == 42)
+        let monitor = RecordingMonitor()
+        try mapping.report(to: monitor)
+        let sample = try #require(monitor.samples.withLockedValue { $0.first })
+        #expect(sample.source == ComponentID(kind: .mappedFile, name: "memfd:ring"))
+        #expect(sample.gauges.contains { $0.name == "mapping_resident_pages" && $0.value >= 1 })
         mapping.close()
         #expect(registry.status().cleaned == 1)
     }
