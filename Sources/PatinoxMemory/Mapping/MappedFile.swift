@@ -92,11 +92,7 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     ) throws(PatinoxError) {
         let stride = MemoryLayout<Element>.stride
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            let code = errno
-            closeDescriptor(descriptor)
-            throw .mapping("fstat", path: path, errno: code)
-        }
+        guard fstat(descriptor, &info) == 0 else { throw failure("fstat", path: path, closing: descriptor) }
         let offset = elementOffset * stride
         let available = max(0, (Int(info.st_size) - offset) / stride)
         let count = elementCount ?? available
@@ -114,11 +110,7 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         let protection = mode == .readOnly ? PROT_READ : PROT_READ | PROT_WRITE
         // SAFETY: a fresh mapping of `bytes` bytes of an open descriptor; checked against MAP_FAILED.
         let address = mmap(nil, bytes, protection, MAP_SHARED, descriptor, off_t(offset))
-        guard let address, address != MAP_FAILED else {
-            let code = errno
-            closeDescriptor(descriptor)
-            throw .mapping("mmap", path: path, errno: code)
-        }
+        guard let address, address != MAP_FAILED else { throw failure("mmap", path: path, closing: descriptor) }
         self.path = path
         self.mode = mode
         self.safety = safety
@@ -144,14 +136,10 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
             let descriptor = patinox_memfd_create(name)
             guard descriptor >= 0 else { throw .mapping("memfd_create", path: label, errno: errno) }
             guard ftruncate(descriptor, off_t(max(count, 0) * MemoryLayout<Element>.stride)) == 0 else {
-                let code = errno
-                closeDescriptor(descriptor)
-                throw .mapping("ftruncate", path: label, errno: code)
+                throw failure("ftruncate", path: label, closing: descriptor)
             }
             guard patinox_memfd_seal_shrink(descriptor) == 0 else {
-                let code = errno
-                closeDescriptor(descriptor)
-                throw .mapping("fcntl(F_ADD_SEALS)", path: label, errno: code)
+                throw failure("fcntl(F_ADD_SEALS)", path: label, closing: descriptor)
             }
             return try MappedFile(
                 descriptor: descriptor,
@@ -362,4 +350,11 @@ private func closeDescriptor(_ descriptor: Int32) -> Int32 {
     #else
         Darwin.close(descriptor)
     #endif
+}
+
+/// The error for a failed `operation` (read from `errno` first), after closing `descriptor`.
+private func failure(_ operation: String, path: String, closing descriptor: Int32) -> PatinoxError {
+    let code = errno
+    closeDescriptor(descriptor)
+    return .mapping(operation, path: path, errno: code)
 }
