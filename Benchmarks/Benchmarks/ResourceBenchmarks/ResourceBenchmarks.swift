@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 import Glibc
 import PatinoxMemory
 
@@ -77,6 +78,28 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(sum)
     }
 
+    Benchmark(
+        "Engine: snapshot of 20 pools, 20 caches, 1000 guards, 10 mappings",
+        configuration: .init(scalingFactor: .one)
+    ) {
+        benchmark in
+        let setup = try EngineSetup()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(setup.engine.snapshot()) }
+        benchmark.stopMeasurement()
+        blackHole(setup)
+    }
+
+    Benchmark("Engine: JSON encoding of that snapshot", configuration: .init(scalingFactor: .one)) { benchmark in
+        let setup = try EngineSetup()
+        let snapshot = setup.engine.snapshot()
+        let encoder = JSONEncoder()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try encoder.encode(snapshot)) }
+        benchmark.stopMeasurement()
+        blackHole(setup)
+    }
+
     Benchmark("ResourceGuard: create + cleanup") { benchmark in
         let registry = CleanupRegistry(name: "bench")
         benchmark.startMeasurement()
@@ -96,6 +119,39 @@ let scanFile: String = {
     close(descriptor)
     return path
 }()
+
+/// An engine with 20 pools, 20 caches, a registry holding 1000 live guards and 10 mapped files.
+struct EngineSetup {
+    let engine = Engine(name: "bench")
+    let pools: [Pool<NoopCleanFactory>]
+    let caches: [Cache<Int, Int>]
+    let guards: [ResourceGuard<Int>]
+    let mappings: [MappedFile<UInt64>]
+
+    init() throws {
+        pools = try (0..<20).map { try Pool(name: "pool\($0)", factory: NoopCleanFactory()) }
+        caches = try (0..<20).map { index in
+            var configuration = CacheConfiguration<Int, Int>()
+            configuration.maximumCount = 1000
+            let cache = try Cache<Int, Int>(name: "cache\(index)", configuration: configuration)
+            for key in 0..<500 { cache.put(key, key) }
+            return cache
+        }
+        let registry = CleanupRegistry(name: "guards")
+        guards = (0..<1000).map { ResourceGuard($0, name: "g", registry: registry) { blackHole($0) } }
+        mappings = try (0..<10).map { _ in try MappedFile<UInt64>(path: scanFile, elementCount: 1 << 17) }
+        pools.forEach(engine.register)
+        caches.forEach(engine.register)
+        engine.register(registry)
+        mappings.forEach(engine.register)
+    }
+}
+
+struct NoopCleanFactory: ConnectionFactory {
+    func makeConnection() async throws -> Int { 1 }
+    func validate(_ connection: Int) async -> Bool { true }
+    func close(_ connection: Int) async {}
+}
 
 struct Settings: Sendable {
     var limit = 100

@@ -67,6 +67,15 @@ extension Cache {
         )
     }
 
+    /// Zeroes hits, misses, evictions, expirations, loads and their failures.
+    public func resetStatistics() {
+        forEachShard { shard, _ in
+            shard.stats = CacheStats()
+            return 0
+        }
+        loadStats.withLockedValue { $0 = CacheStats() }
+    }
+
     /// Ends any forced misses and squeeze now.
     public func clearFaults() {
         forcedMissesUntil.store(0, ordering: .relaxed)

@@ -1,5 +1,5 @@
 /// Which entries a full cache gives up.
-public enum CachePolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+public enum CachePolicy: String, Sendable, Hashable, CaseIterable, CustomStringConvertible, Codable {
     /// Least recently used goes first (the default).
     case lru
     /// SIEVE: a FIFO queue with a visited bit and a moving hand; hits cost one bit.
@@ -101,7 +101,7 @@ public enum RemovalCause: String, Sendable, Hashable {
 }
 
 /// Running totals of a cache's work.
-public struct CacheStats: Sendable, Hashable {
+public struct CacheStats: Sendable, Hashable, Codable {
     public var hits = 0
     public var misses = 0
     public var evictions = 0
@@ -129,7 +129,7 @@ public struct CacheStats: Sendable, Hashable {
 }
 
 /// A point-in-time view of a cache.
-public struct CacheStatus: Sendable, Hashable {
+public struct CacheStatus: Sendable, Hashable, Codable {
     public var name: String
     public var policy: CachePolicy
     public var count: Int

@@ -20,6 +20,7 @@ public final class CleanupRegistry: Sendable {
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = NIOLockedValueBox(State())
+    private let injectedFailures = NIOLockedValueBox(false)
 
     public init(name: String, clock: any MonotonicClock = SystemClock(), monitor: any Monitor = NoopMonitor()) {
         self.name = name
@@ -47,6 +48,25 @@ public final class CleanupRegistry: Sendable {
                 return false
             }
             if idle { continuation.resume() }
+        }
+    }
+
+    // MARK: - Faults and statistics
+
+    /// Fault injection: while on, every cleanup attempt of this registry's guards fails (retries included).
+    public var failsCleanups: Bool {
+        get { injectedFailures.withLockedValue { $0 } }
+        set { injectedFailures.withLockedValue { $0 = newValue } }
+    }
+
+    /// Zeroes the totals (created, cleaned, failed, retried) and the latency; active and pending stay.
+    public func resetStatistics() {
+        state.withLockedValue { state in
+            state.status.created = state.status.active
+            state.status.cleaned = 0
+            state.status.failed = 0
+            state.status.retried = 0
+            state.latency.reset()
         }
     }
 
@@ -114,7 +134,7 @@ public final class CleanupRegistry: Sendable {
 }
 
 /// Counts of a cleanup registry.
-public struct GuardStatus: Sendable, Hashable {
+public struct GuardStatus: Sendable, Hashable, Codable {
     public var created = 0
     /// Guards whose cleanup has not finished.
     public var active = 0

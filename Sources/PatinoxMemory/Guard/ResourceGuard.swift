@@ -114,7 +114,11 @@ public final class ResourceGuard<Resource: Sendable>: Sendable {
         inBackground: Bool
     ) async -> Result<Int, PatinoxError> {
         let start = registry.clock.now()
-        let result = await retry.run({ try await action(resource) }, clock: registry.clock) {
+        let attempt: @Sendable () async throws -> Void = {
+            if registry.failsCleanups { throw InjectedCleanupFailure() }
+            try await action(resource)
+        }
+        let result = await retry.run(attempt, clock: registry.clock) {
             ErrorContext(
                 component: .resourceGuard,
                 name: name,
@@ -138,4 +142,9 @@ private enum CleanupStep {
     case run
     case wait
     case finished(Result<Int, PatinoxError>)
+}
+
+/// The error of a cleanup attempt failed on purpose by ``CleanupRegistry/failsCleanups``.
+public struct InjectedCleanupFailure: Error, CustomStringConvertible {
+    public var description: String { "fault injected: cleanups of this registry are set to fail." }
 }

@@ -240,6 +240,19 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         guard madvise(base, mappedBytes, flag) == 0 else { throw .mapping("madvise", path: path, errno: errno) }
     }
 
+    /// Drops the mapping's pages from memory (fault injection, or memory pressure relief): unmaps them
+    /// from this process (`madvise(DONTNEED)`) and asks the kernel to evict clean file pages
+    /// (`posix_fadvise(DONTNEED)`). Later reads fault them back in from the file.
+    public func dropResidentPages() throws(PatinoxError) {
+        try checkOpen("drop pages")
+        if mode == .readWrite { try sync() }
+        try advise(.dontNeed)
+        #if os(Linux)
+            let result = posix_fadvise(descriptor, off_t(fileOffset), off_t(mappedBytes), POSIX_FADV_DONTNEED)
+            guard result == 0 else { throw .mapping("posix_fadvise", path: path, errno: result) }
+        #endif
+    }
+
     /// Which pages of the mapping are in memory now (`mincore`), for the monitor's region map.
     public func residency() throws(PatinoxError) -> MappingResidency {
         try checkOpen("mincore")

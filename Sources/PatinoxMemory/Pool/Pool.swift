@@ -217,6 +217,15 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         }
     }
 
+    /// Zeroes the counters and the latency histogram (sizes and connections are untouched).
+    public func resetStatistics() {
+        state.withLockedValue { state in
+            state.machine.counters = PoolCounters()
+            state.latency.reset()
+            state.immediateAcquires = 0
+        }
+    }
+
     @usableFromInline
     func recordLatency(since start: MonotonicInstant) {
         let waited = clock.now() - start

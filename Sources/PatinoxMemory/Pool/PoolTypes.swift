@@ -45,7 +45,7 @@ public enum PoolEvent: Sendable, Equatable {
 }
 
 /// Running totals of what a pool has done.
-public struct PoolCounters: Sendable, Hashable {
+public struct PoolCounters: Sendable, Hashable, Codable {
     public var acquired = 0
     public var timedOut = 0
     public var cancelled = 0
@@ -62,14 +62,14 @@ public struct PoolCounters: Sendable, Hashable {
 }
 
 /// Where a pool is in its life.
-public enum PoolPhase: String, Sendable, Hashable {
+public enum PoolPhase: String, Sendable, Hashable, Codable {
     case running
     case shuttingDown = "shutting-down"
     case closed
 }
 
 /// A point-in-time view of a pool, for status pages, the engine and tests.
-public struct PoolStatus: Sendable, Hashable {
+public struct PoolStatus: Sendable, Hashable, Codable {
     public var name: String
     public var phase: PoolPhase
     /// Connections open or being opened (idle + leased + creating + checking).
@@ -90,7 +90,7 @@ public struct PoolStatus: Sendable, Hashable {
 }
 
 /// Latency percentiles.
-public struct LatencySummary: Sendable, Hashable {
+public struct LatencySummary: Sendable, Hashable, Codable {
     public var count: UInt64 = 0
     public var p50: Duration = .zero
     public var p90: Duration = .zero
@@ -98,4 +98,33 @@ public struct LatencySummary: Sendable, Hashable {
     public var p999: Duration = .zero
     public var max: Duration = .zero
     public init() {}
+}
+
+extension LatencySummary {
+    private enum CodingKeys: String, CodingKey { case count, p50, p90, p99, p999, max }
+
+    /// Encoded as whole nanoseconds (compact, and readable by any JSON consumer).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(count, forKey: .count)
+        try container.encode(p50.nanosecondsClamped, forKey: .p50)
+        try container.encode(p90.nanosecondsClamped, forKey: .p90)
+        try container.encode(p99.nanosecondsClamped, forKey: .p99)
+        try container.encode(p999.nanosecondsClamped, forKey: .p999)
+        try container.encode(max.nanosecondsClamped, forKey: .max)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        func read(_ key: CodingKeys) throws -> Duration {
+            .nanoseconds(Int64(clamping: try container.decode(UInt64.self, forKey: key)))
+        }
+        count = try container.decode(UInt64.self, forKey: .count)
+        p50 = try read(.p50)
+        p90 = try read(.p90)
+        p99 = try read(.p99)
+        p999 = try read(.p999)
+        max = try read(.max)
+    }
 }

@@ -1,0 +1,100 @@
+// Applying control commands: validation, routing, self-clearing faults, and an event per command.
+extension Engine {
+    /// Validates and applies `command`; returns what it did. Every applied command becomes an event that
+    /// names `sender`. Faults with a duration clear themselves when it ends.
+    @discardableResult
+    public func apply(_ command: ControlCommand, sender: String) throws(PatinoxError) -> String {
+        let (target, result) = try route(command)
+        record(component: target, kind: "command", message: "\(sender): \(result)")
+        return result
+    }
+
+    private func route(_ command: ControlCommand) throws(PatinoxError) -> (String, String) {
+        switch command {
+        case .resizePool(let pool, let minimum, let maximum):
+            let member = try member(pool, kind: .pool)
+            return ("pool/\(pool)", try member.control(.resize(minimum: minimum, maximum: maximum)))
+        case .injectFault(let target, let kind, let amount, let seconds):
+            try Self.validate(kind, amount: amount, seconds: seconds)
+            let member = try member(target, kind: kind.component)
+            let duration = Duration.milliseconds(Int64(seconds * 1000))
+            let result = try member.control(.inject(kind, amount: amount, duration: duration))
+            if Self.lasts(kind) {
+                let until = (clock.now() + duration).nanoseconds
+                activeFaults.withLockedValue { $0.append(ActiveFault(target: target, kind: kind, until: until)) }
+                scheduleClear(kind, on: member, after: duration, until: until)
+            }
+            return (
+                "\(kind.component.rawValue)/\(target)",
+                "fault \(kind.rawValue) for \(duration.humanReadable): \(result)"
+            )
+        case .clearFaults(let target):
+            let member = try member(target, kind: nil)
+            activeFaults.withLockedValue { $0.removeAll { $0.target == target } }
+            return ("\(member.kind.rawValue)/\(target)", try member.control(.clear(nil)))
+        case .flushCache(let cache):
+            let member = try member(cache, kind: .cache)
+            return ("cache/\(cache)", try member.control(.inject(.flush, amount: nil, duration: .zero)))
+        case .resetStats(let target):
+            if let target {
+                let member = try member(target, kind: nil)
+                return ("\(member.kind.rawValue)/\(target)", try member.control(.resetStatistics))
+            }
+            let all = members.withLockedValue { $0.filter { $0.isAlive() } }
+            for member in all { _ = try? member.control(.resetStatistics) }
+            return ("engine/\(name)", "statistics reset on \(all.count) component(s)")
+        }
+    }
+
+    /// Faults that stay until something clears them (the others act once, or clear themselves).
+    private static func lasts(_ kind: FaultKind) -> Bool {
+        switch kind {
+        case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .cleanupFailures, .missStorm, .squeeze:
+            true
+        case .killConnections, .flush, .dropResidentPages: false
+        }
+    }
+
+    private func scheduleClear(_ kind: FaultKind, on member: Member, after duration: Duration, until: UInt64) {
+        let clock = clock
+        Task { [weak self] in
+            try? await clock.sleep(until: MonotonicInstant(nanoseconds: until))
+            guard let self else { return }
+            self.activeFaults.withLockedValue { faults in
+                faults.removeAll { $0.target == member.name && $0.kind == kind && $0.until == until }
+            }
+            guard member.isAlive() else { return }
+            if kind != .missStorm && kind != .squeeze { _ = try? member.control(.clear(kind)) }
+            self.record(
+                component: "\(member.kind.rawValue)/\(member.name)",
+                kind: "fault-cleared",
+                message: "\(kind.rawValue) ended after \(duration.humanReadable)"
+            )
+        }
+    }
+
+    private static func validate(_ kind: FaultKind, amount: Double?, seconds: Double) throws(PatinoxError) {
+        func reject(_ problem: String, _ hint: String) -> PatinoxError {
+            .invalidConfiguration(
+                component: .engine,
+                name: kind.rawValue,
+                operation: "injectFault",
+                problem: problem,
+                hint: hint
+            )
+        }
+        guard seconds > 0, seconds <= 3600 else {
+            throw reject("durationSeconds \(seconds) is outside (0, 3600]", "give a duration of up to an hour.")
+        }
+        guard let amount else { return }
+        switch kind {
+        case .squeeze where !(amount > 0 && amount <= 1):
+            throw reject("amount \(amount) is outside (0, 1]", "squeeze to a fraction such as 0.5.")
+        case .acquireLatency where !(0...60_000).contains(amount), .createLatency where !(0...60_000).contains(amount):
+            throw reject("amount \(amount) ms is outside 0…60000", "give a latency in milliseconds up to a minute.")
+        case .killConnections where !(1...100_000).contains(amount):
+            throw reject("amount \(amount) is outside 1…100000", "kill at least one connection.")
+        default: return
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import NIOConcurrencyHelpers
+
+/// The hub memtop reads: components join by name (held weakly, gone when deallocated), ``snapshot()``
+/// samples all of them, ``apply(_:sender:)`` steers them, and a ring of recent events tells what happened.
+///
+/// ```swift
+/// let engine = Engine(name: "checkout")
+/// let pool = try Pool(name: "db", factory: factory, monitor: engine.monitor(forwardingTo: MetricsMonitor()))
+/// engine.register(pool)
+/// let snapshot = engine.snapshot()
+/// try engine.apply(.resizePool(pool: "db", minimum: 2, maximum: 20), sender: "alice@memtop")
+/// ```
+public final class Engine: Sendable {
+    public let name: String
+    let clock: any MonotonicClock
+    let log: EventLog
+    let members = NIOLockedValueBox<[Member]>([])
+    let activeFaults = NIOLockedValueBox<[ActiveFault]>([])
+
+    /// - Parameter eventCapacity: how many recent events snapshots carry.
+    public init(name: String, clock: any MonotonicClock = SystemClock(), eventCapacity: Int = 256) {
+        self.name = name
+        self.clock = clock
+        self.log = EventLog(capacity: eventCapacity)
+    }
+
+    /// Records an event (components report through ``monitor(forwardingTo:)``; commands record themselves).
+    public func record(component: String, kind: String, message: String) {
+        log.append(EngineEvent(at: clock.now().nanoseconds, component: component, kind: kind, message: message))
+    }
+
+    /// Samples every live component. Components that were deallocated are dropped from the registry.
+    public func snapshot() -> EngineSnapshot {
+        var snapshot = EngineSnapshot(engine: name, takenAt: clock.now().nanoseconds)
+        let live = members.withLockedValue { members in
+            members.removeAll { !$0.isAlive() }
+            return members
+        }
+        for member in live { member.contribute(&snapshot) }
+        snapshot.pools.sort { $0.name < $1.name }
+        snapshot.caches.sort { $0.name < $1.name }
+        snapshot.guards.sort { $0.name < $1.name }
+        snapshot.mappings.sort { $0.path < $1.path }
+        for pool in snapshot.pools { snapshot.health.add(.pool, pool.name, pool.health.0, pool.health.1) }
+        for cache in snapshot.caches { snapshot.health.add(.cache, cache.name, cache.health.0, cache.health.1) }
+        for registry in snapshot.guards {
+            let failing = registry.failingCleanups
+            snapshot.health.add(
+                .resourceGuard,
+                registry.name,
+                failing ? .degraded : .healthy,
+                failing ? "cleanups failing" : nil
+            )
+        }
+        for mapping in snapshot.mappings { snapshot.health.add(.mappedFile, mapping.path, .healthy, nil) }
+        snapshot.faults = activeFaults.withLockedValue { $0 }
+        snapshot.events = log.recent()
+        return snapshot
+    }
+
+    func add(_ member: Member) {
+        members.withLockedValue { members in
+            members.removeAll { ($0.kind == member.kind && $0.name == member.name) || !$0.isAlive() }
+            members.append(member)
+        }
+        record(
+            component: "\(member.kind.rawValue)/\(member.name)",
+            kind: "registered",
+            message: "joined engine '\(name)'"
+        )
+    }
+
+    func member(_ name: String, kind: ComponentKind?) throws(PatinoxError) -> Member {
+        let live = members.withLockedValue { $0.filter { $0.isAlive() } }
+        if let found = live.first(where: { $0.name == name && (kind == nil || $0.kind == kind) }) { return found }
+        let known = live.filter { kind == nil || $0.kind == kind }.map { "'\($0.name)'" }.joined(separator: ", ")
+        throw PatinoxError(
+            code: .invalidInput,
+            context: ErrorContext(component: .engine, name: self.name, operation: "apply"),
+            message: "no \(kind?.rawValue ?? "component") named '\(name)'"
+                + (known.isEmpty ? "." : "; known: \(known)."),
+            recovery: .reconfigure(hint: "name a registered component.")
+        )
+    }
+}
+
+/// A registered component, type-erased into closures that hold it weakly.
+struct Member: Sendable {
+    var kind: ComponentKind
+    var name: String
+    var isAlive: @Sendable () -> Bool
+    var contribute: @Sendable (inout EngineSnapshot) -> Void
+    var control: @Sendable (Control) throws(PatinoxError) -> String
+}
+
+/// What the engine asks of a member (the command, already validated and routed).
+enum Control: Sendable {
+    case resize(minimum: Int, maximum: Int)
+    case inject(FaultKind, amount: Double?, duration: Duration)
+    case clear(FaultKind?)
+    case resetStatistics
+}

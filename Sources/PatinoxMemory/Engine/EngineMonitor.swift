@@ -1,0 +1,48 @@
+/// A monitor that writes the notable events of components into an engine's event ring and forwards
+/// everything to another monitor (for example ``MetricsMonitor``).
+public struct EngineMonitor: Monitor {
+    let engine: Engine
+    let next: any Monitor
+
+    public func record(_ event: MonitorEvent) {
+        if let kind = Self.notable(event) {
+            let detail = event.detail.map { ": \($0)" } ?? ""
+            engine.record(
+                component: "\(event.source.kind.rawValue)/\(event.source.name)",
+                kind: kind,
+                message: "\(event.operation)\(detail)"
+            )
+        }
+        next.record(event)
+    }
+
+    public func sample(_ sample: MonitorSample) { next.sample(sample) }
+
+    /// The event kind shown in snapshots, or nil for routine operations.
+    static func notable(_ event: MonitorEvent) -> String? {
+        switch (event.operation, event.outcome) {
+        case ("create", .failure): "connection-failed"
+        case ("close", _) where ["validation-failed", "discarded", "killed"].contains(event.detail ?? ""):
+            "connection-replaced"
+        case ("leak", _): "leak-detected"
+        case ("circuit-open", _): "circuit-opened"
+        case ("circuit-close", _): "circuit-closed"
+        case ("resize", _): "resized"
+        case ("kill", _): "connections-killed"
+        case ("flush", _): "cache-flushed"
+        case ("squeeze", _), ("force-misses", _): "fault-injected"
+        case ("cleanup", .failure): "cleanup-failed"
+        case ("load", .failure): "load-failed"
+        case ("acquire", .failure): "acquire-failed"
+        default: nil
+        }
+    }
+}
+
+extension Engine {
+    /// A monitor for components of this engine: notable events go to the engine's event ring, and
+    /// everything to `next`.
+    public func monitor(forwardingTo next: any Monitor = NoopMonitor()) -> EngineMonitor {
+        EngineMonitor(engine: self, next: next)
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Testing
+
+@testable import PatinoxMemory
+
+@Suite("Engine: registry, snapshots, commands, faults", .serialized)
+struct EngineTests {
+    struct Fixture {
+        let clock = ManualClock()
+        let engine: Engine
+        let pool: Pool<TestFactory>
+        let cache: Cache<Int, Int>
+        let registry: CleanupRegistry
+        let folder = TemporaryFolder()
+        let mapping: MappedFile<UInt64>
+
+        init() throws {
+            engine = Engine(name: "shop", clock: clock)
+            var poolConfiguration = PoolConfiguration()
+            poolConfiguration.minimumConnections = 2
+            poolConfiguration.maximumConnections = 4
+            pool = try Pool(
+                name: "db",
+                configuration: poolConfiguration,
+                factory: TestFactory(),
+                monitor: engine.monitor()
+            )
+            var cacheConfiguration = CacheConfiguration<Int, Int>()
+            cacheConfiguration.maximumCount = 100
+            cacheConfiguration.shards = 1
+            cache = try Cache(name: "users", configuration: cacheConfiguration, clock: clock, monitor: engine.monitor())
+            registry = CleanupRegistry(name: "requests", clock: clock)
+            let path = folder.file("index", bytes: 1 << 20)
+            mapping = try MappedFile<UInt64>(path: path)
+            engine.register(pool)
+            engine.register(cache)
+            engine.register(registry)
+            engine.register(mapping)
+        }
+    }
+
+    @Test("a snapshot has every component, round-trips through JSON, and says the schema version")
+    func snapshotRoundTrip() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        #expect(await eventually { fixture.pool.status().idle == 2 })
+        for key in 0..<10 { fixture.cache.put(key, key) }
+        _ = fixture.cache.get(3)
+        _ = try fixture.mapping.elements(0..<1024)
+        let snapshot = fixture.engine.snapshot()
+        #expect(snapshot.schemaVersion == 1 && snapshot.engine == "shop")
+        #expect(snapshot.pools.map(\.name) == ["db"] && snapshot.pools[0].idle == 2)
+        #expect(snapshot.caches.first?.count == 10 && snapshot.caches.first?.stats.hits == 1)
+        #expect(snapshot.guards.first?.name == "requests")
+        #expect(snapshot.mappings.first?.residentPages ?? 0 >= 1 && snapshot.mappings.first?.regions.count == 64)
+        #expect(snapshot.health.overall == .healthy && snapshot.health.components.count == 4)
+        let json = try JSONEncoder().encode(snapshot)
+        #expect(try JSONDecoder().decode(EngineSnapshot.self, from: json) == snapshot)
+        await fixture.pool.shutdown()
+    }
+
+    @Test("components leave the registry when they are deallocated")
+    func weakMembership() throws {
+        let engine = Engine(name: "e")
+        do {
+            var configuration = CacheConfiguration<Int, Int>()
+            configuration.maximumCount = 10
+            let cache = try Cache(name: "short-lived", configuration: configuration)
+            engine.register(cache)
+            #expect(engine.snapshot().caches.count == 1)
+        }
+        #expect(engine.snapshot().caches.isEmpty)
+    }
+
+    @Test("commands decode from JSON; valid ones apply and log the sender, invalid ones explain")
+    func commands() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        let json = #"{"command": "resizePool", "pool": "db", "minimum": 2, "maximum": 20}"#
+        let command = try JSONDecoder().decode(ControlCommand.self, from: Data(json.utf8))
+        #expect(command == .resizePool(pool: "db", minimum: 2, maximum: 20))
+        #expect(try JSONDecoder().decode(ControlCommand.self, from: JSONEncoder().encode(command)) == command)
+        try fixture.engine.apply(command, sender: "alice")
+        #expect(fixture.pool.status().maximum == 20)
+        let events = fixture.engine.snapshot().events
+        #expect(events.contains { $0.kind == "command" && $0.message.hasPrefix("alice:") && $0.component == "pool/db" })
+        #expect(events.contains { $0.kind == "resized" }, "the pool's own event came through the engine monitor")
+
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(ControlCommand.self, from: Data(#"{"command": "reboot"}"#.utf8))
+        }
+        for (bad, fragment) in [
+            (ControlCommand.resizePool(pool: "db", minimum: 9, maximum: 3), "minimum 9"),
+            (.resizePool(pool: "nope", minimum: 1, maximum: 2), "known: 'db'"),
+            (.injectFault(target: "users", kind: .squeeze, amount: 2, durationSeconds: 5), "outside (0, 1]"),
+            (.injectFault(target: "db", kind: .failCreates, amount: nil, durationSeconds: 0), "durationSeconds"),
+            (
+                .injectFault(target: "users", kind: .failCreates, amount: nil, durationSeconds: 5),
+                "no pool named 'users'"
+            ),
+            (.flushCache(cache: "db"), "no cache named 'db'"),
+        ] {
+            #expect {
+                try fixture.engine.apply(bad, sender: "bob")
+            } throws: { error in
+                (error as? PatinoxError)?.description.contains(fragment) == true
+            }
+        }
+        try fixture.engine.apply(.resetStats(target: nil), sender: "carol")
+        #expect(fixture.pool.status().counters.acquired == 0)
+        await fixture.pool.shutdown()
+    }
+
+    @Test("every fault kind shows in the next snapshot and clears after its duration")
+    func faults() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        let engine = fixture.engine
+        #expect(await eventually { fixture.pool.status().idle == 2 })
+        for key in 0..<100 { fixture.cache.put(key, key) }
+        _ = try fixture.mapping.elements(0..<65_536)
+
+        for kind in [FaultKind.failHealthChecks, .failCreates, .acquireLatency, .createLatency] {
+            try engine.apply(.injectFault(target: "db", kind: kind, amount: nil, durationSeconds: 5), sender: "chaos")
+        }
+        try engine.apply(
+            .injectFault(target: "users", kind: .missStorm, amount: nil, durationSeconds: 5),
+            sender: "chaos"
+        )
+        try engine.apply(
+            .injectFault(target: "users", kind: .squeeze, amount: 0.25, durationSeconds: 5),
+            sender: "chaos"
+        )
+        try engine.apply(
+            .injectFault(target: "requests", kind: .cleanupFailures, amount: nil, durationSeconds: 5),
+            sender: "chaos"
+        )
+        let residentBefore = engine.snapshot().mappings[0].residentPages
+        try engine.apply(
+            .injectFault(target: fixture.mapping.path, kind: .dropResidentPages, amount: nil, durationSeconds: 1),
+            sender: "chaos"
+        )
+        try engine.apply(
+            .injectFault(target: "db", kind: .killConnections, amount: 2, durationSeconds: 1),
+            sender: "chaos"
+        )
+
+        let during = engine.snapshot()
+        #expect(during.faults.count == 7)
+        #expect(fixture.pool.faults.failCreates && fixture.pool.faults.acquireLatency == .milliseconds(100))
+        #expect(during.caches[0].forcingMisses && during.caches[0].squeezed && during.caches[0].count == 25)
+        #expect(during.guards[0].failingCleanups)
+        #expect(during.mappings[0].residentPages < residentBefore)
+        #expect(during.pools[0].counters.replaced == 2)
+        #expect(during.health.overall == .degraded)
+        #expect(during.events.filter { $0.kind == "command" }.count == 9)
+
+        #expect(await eventually { fixture.clock.sleeperCount >= 7 })
+        fixture.clock.advance(by: .seconds(6))
+        #expect(await eventually { engine.snapshot().faults.isEmpty })
+        #expect(await eventually { fixture.pool.faults == .none && !fixture.registry.failsCleanups })
+        #expect(await eventually { !fixture.cache.status().forcingMisses && !fixture.cache.status().squeezed })
+        let after = engine.snapshot()
+        #expect(after.events.filter { $0.kind == "fault-cleared" }.count == 7)
+        await fixture.pool.shutdown()
+    }
+
+    @Test("an open breaker makes the pool and the engine unhealthy, with the reason")
+    func health() async throws {
+        let factory = TestFactory()
+        factory.state.withLockedValue { $0.failCreates = true }
+        var configuration = PoolConfiguration()
+        configuration.circuitBreakerThreshold = 1
+        configuration.acquireTimeout = .seconds(30)
+        let pool = try Pool(name: "flaky", configuration: configuration, factory: factory)
+        let engine = Engine(name: "e")
+        engine.register(pool)
+        _ = try? await pool.acquire()
+        let snapshot = engine.snapshot()
+        #expect(snapshot.health.overall == .unhealthy)
+        #expect(snapshot.health.components["pool/flaky"]?.reason?.contains("circuit open") == true)
+        await pool.shutdown()
+    }
+}
