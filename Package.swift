@@ -57,6 +57,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MemtopTests",
+            dependencies: ["memtop", "PatinoxMemory"]
+        ),
+        .testTarget(
             name: "PatinoxConfigurationTests",
             dependencies: [
                 "PatinoxConfiguration",

@@ -12,7 +12,7 @@ struct Memtop: AsyncParsableCommand {
             terminal UI (demo mode, `memtop attach nats://host:4222`).
             """,
         version: PatinoxMemory.version,
-        subcommands: [PoolDemoCommand.self, CacheReplayCommand.self],
+        subcommands: [PoolDemoCommand.self, CacheReplayCommand.self, SnapshotCommand.self],
         defaultSubcommand: PoolDemoCommand.self
     )
 }
