@@ -10,8 +10,16 @@ struct SnapshotCommandTests {
     func demoSnapshot() async throws {
         let demo = try DemoLoad()
         let load = Task { await demo.run(workers: 8) }
-        try await Task.sleep(for: .milliseconds(400))
-        let snapshot = demo.engine.snapshot()
+        // Other suites run in parallel and share the two cooperative threads: wait for progress, not a time.
+        var snapshot = demo.engine.snapshot()
+        for _ in 0..<200 {
+            snapshot = demo.engine.snapshot()
+            let busy =
+                snapshot.pools.first?.counters.acquired ?? 0 > 0 && snapshot.caches.first?.stats.hits ?? 0 > 0
+                && snapshot.guards.first?.status.cleaned ?? 0 > 0
+            if busy { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         load.cancel()
         await load.value
         #expect(snapshot.pools.first?.counters.acquired ?? 0 > 0)
