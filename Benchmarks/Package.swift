@@ -8,6 +8,19 @@ import PackageDescription
 let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .lastPathComponent
 
+/// A package-benchmark suite in Benchmarks/<name>, depending on PatinoxMemory (and `extra`).
+func benchmarkTarget(_ name: String, extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: "PatinoxMemory", package: rootPackage),
+            .product(name: "Benchmark", package: "benchmark"),
+        ] + extra,
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "memtop-benchmarks",
     platforms: [.macOS(.v15)],
@@ -27,35 +40,15 @@ let package = Package(
             ],
             path: "Sources/CacheWorkload"
         ),
-        .executableTarget(
-            name: "ResourceBenchmarks",
-            dependencies: [
-                .product(name: "PatinoxMemory", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/ResourceBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "CacheBenchmarks",
-            dependencies: [
-                .product(name: "PatinoxMemory", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/CacheBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "PoolBenchmarks",
-            dependencies: [
-                .product(name: "PatinoxMemory", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
+        benchmarkTarget("ResourceBenchmarks"),
+        benchmarkTarget("CacheBenchmarks"),
+        benchmarkTarget(
+            "PoolBenchmarks",
+            extra: [
                 .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "_ConnectionPoolTestUtils", package: "postgres-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            path: "Benchmarks/PoolBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+            ]
+        ),
     ]
 )

@@ -35,11 +35,7 @@ struct PoolFaultTests {
 
     @Test("the failCreates and createLatency faults act on connection attempts")
     func createFaults() async throws {
-        let pool = try Pool(
-            name: "t",
-            configuration: PoolTests.configuration { $0.acquireTimeout = .milliseconds(300) },
-            factory: TestFactory()
-        )
+        let pool = try makeTestPool(factory: TestFactory()) { $0.acquireTimeout = .milliseconds(300) }
         pool.faults = PoolFaults(failCreates: true)
         await #expect {
             try await pool.acquire()
@@ -57,7 +53,7 @@ struct PoolFaultTests {
 
     @Test("acquireLatency delays every acquire")
     func acquireLatencyFault() async throws {
-        let pool = try Pool(name: "t", configuration: PoolTests.configuration(), factory: TestFactory())
+        let pool = try makeTestPool(factory: TestFactory())
         _ = try await pool.withConnection { $0 }
         pool.faults = PoolFaults(acquireLatency: .milliseconds(20))
         #expect(pool.tryAcquire() == nil, "no instant lease while latency is injected")
@@ -70,15 +66,11 @@ struct PoolFaultTests {
     @Test("failHealthChecks makes keepalive replace idle connections")
     func keepaliveReplacesBrokenConnections() async throws {
         let factory = TestFactory()
-        let pool = try Pool(
-            name: "t",
-            configuration: PoolTests.configuration {
-                $0.minimumConnections = 2
-                $0.keepaliveInterval = .milliseconds(20)
-                $0.housekeepingInterval = .milliseconds(10)
-            },
-            factory: factory
-        )
+        let pool = try makeTestPool(factory: factory) {
+            $0.minimumConnections = 2
+            $0.keepaliveInterval = .milliseconds(20)
+            $0.housekeepingInterval = .milliseconds(10)
+        }
         #expect(await eventually { pool.status().idle == 2 })
         pool.faults = PoolFaults(failHealthChecks: true)
         #expect(await eventually { pool.status().counters.validationFailures >= 2 })
@@ -90,11 +82,7 @@ struct PoolFaultTests {
     @Test("acquire re-validates a connection idle past the window and replaces a dead one transparently")
     func validateOnAcquire() async throws {
         let factory = TestFactory()
-        let pool = try Pool(
-            name: "t",
-            configuration: PoolTests.configuration { $0.validateAfterIdle = .milliseconds(1) },
-            factory: factory
-        )
+        let pool = try makeTestPool(factory: factory) { $0.validateAfterIdle = .milliseconds(1) }
         _ = try await pool.withConnection { $0 }
         try await Task.sleep(for: .milliseconds(300))  // > one housekeeping round, so the pool's time moves on
         factory.state.withLockedValue { $0.healthy = false }
@@ -108,11 +96,7 @@ struct PoolFaultTests {
     @Test("kill closes connections; leased holders keep theirs until release, then it is replaced")
     func kill() async throws {
         let factory = TestFactory()
-        let pool = try Pool(
-            name: "t",
-            configuration: PoolTests.configuration { $0.minimumConnections = 2 },
-            factory: factory
-        )
+        let pool = try makeTestPool(factory: factory) { $0.minimumConnections = 2 }
         #expect(await eventually { pool.status().idle == 2 })
         let held = try await pool.acquire()
         #expect(pool.kill(2) == 2)
@@ -125,15 +109,10 @@ struct PoolFaultTests {
     @Test("a lease held past the leak threshold is reported to the monitor")
     func leak() async throws {
         let monitor = RecordingMonitor()
-        let pool = try Pool(
-            name: "t",
-            configuration: PoolTests.configuration {
-                $0.leakThreshold = .milliseconds(20)
-                $0.housekeepingInterval = .milliseconds(10)
-            },
-            factory: TestFactory(),
-            monitor: monitor
-        )
+        let pool = try makeTestPool(factory: TestFactory(), monitor: monitor) {
+            $0.leakThreshold = .milliseconds(20)
+            $0.housekeepingInterval = .milliseconds(10)
+        }
         let lease = try await pool.acquire()
         #expect(await eventually { monitor.operations().contains("leak") })
         #expect(pool.status().counters.leaks == 1)

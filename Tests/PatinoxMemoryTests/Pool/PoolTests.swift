@@ -16,7 +16,7 @@ struct PoolTests {
     @Test("withConnection leases and always returns the connection")
     func withConnection() async throws {
         let factory = TestFactory()
-        let pool = try Pool(name: "t", configuration: Self.configuration(), factory: factory)
+        let pool = try makeTestPool(factory: factory)
         let value = try await pool.withConnection { $0 * 10 }
         #expect(value == 10)
         struct Boom: Error {}
@@ -29,11 +29,7 @@ struct PoolTests {
 
     @Test("many tasks over few connections: every lease is served, none is shared")
     func contention() async throws {
-        let pool = try Pool(
-            name: "t",
-            configuration: Self.configuration { $0.maximumConnections = 3 },
-            factory: TestFactory()
-        )
+        let pool = try makeTestPool(factory: TestFactory()) { $0.maximumConnections = 3 }
         let inUse = ConcurrentSet()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<50 {
@@ -59,15 +55,10 @@ struct PoolTests {
     @Test("a waiter times out on the manual clock, with one timer for the pool")
     func timeoutOnManualClock() async throws {
         let clock = ManualClock()
-        let pool = try Pool(
-            name: "t",
-            configuration: Self.configuration {
-                $0.maximumConnections = 1
-                $0.acquireTimeout = .seconds(2)
-            },
-            factory: TestFactory(),
-            clock: clock
-        )
+        let pool = try makeTestPool(factory: TestFactory(), clock: clock) {
+            $0.maximumConnections = 1
+            $0.acquireTimeout = .seconds(2)
+        }
         let held = try await pool.acquire()
         let waiter = Task { try await pool.acquire() }
         #expect(await eventually { pool.status().waiters == 1 })
@@ -85,11 +76,7 @@ struct PoolTests {
 
     @Test("cancelling a waiting task fails its acquire with .cancelled and frees its place")
     func cancellation() async throws {
-        let pool = try Pool(
-            name: "t",
-            configuration: Self.configuration { $0.maximumConnections = 1 },
-            factory: TestFactory()
-        )
+        let pool = try makeTestPool(factory: TestFactory()) { $0.maximumConnections = 1 }
         let held = try await pool.acquire()
         let waiter = Task { try await pool.acquire() }
         #expect(await eventually { pool.status().waiters == 1 })
@@ -108,7 +95,7 @@ struct PoolTests {
     @Test("shutdown with a leased connection force-closes it at the deadline; twice is harmless")
     func shutdownDeadline() async throws {
         let factory = TestFactory()
-        let pool = try Pool(name: "t", configuration: Self.configuration(), factory: factory)
+        let pool = try makeTestPool(factory: factory)
         let held = try await pool.acquire()
         let waiter = Task { try await pool.acquire() }
         _ = try await waiter.value  // second connection
@@ -127,7 +114,7 @@ struct PoolTests {
     @Test("graceful shutdown waits for a lease to come back")
     func gracefulShutdown() async throws {
         let factory = TestFactory()
-        let pool = try Pool(name: "t", configuration: Self.configuration(), factory: factory)
+        let pool = try makeTestPool(factory: factory)
         let held = try await pool.acquire()
         let shutdown = Task { await pool.shutdown(deadline: .seconds(10)) }
         #expect(await eventually { pool.status().phase == .shuttingDown })
@@ -139,7 +126,7 @@ struct PoolTests {
 
     @Test("resize grows and shrinks at runtime; invalid sizes throw and keep the old size")
     func resize() async throws {
-        let pool = try Pool(name: "t", configuration: Self.configuration(), factory: TestFactory())
+        let pool = try makeTestPool(factory: TestFactory())
         #expect(throws: PatinoxError.self) { try pool.resize(minimum: 3, maximum: 2) }
         #expect(pool.status().maximum == 2)
         try pool.resize(minimum: 4, maximum: 8)

@@ -57,3 +57,19 @@ func eventually(_ condition: () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// A pool named "t" over `factory`, configured like `PoolTests.configuration(configure)`.
+func makeTestPool<Factory: ConnectionFactory>(
+    factory: Factory,
+    clock: any MonotonicClock = SystemClock(),
+    monitor: any Monitor = NoopMonitor(),
+    _ configure: (inout PoolConfiguration) -> Void = { _ in }
+) throws -> Pool<Factory> {
+    try Pool(
+        name: "t",
+        configuration: PoolTests.configuration(configure),
+        factory: factory,
+        clock: clock,
+        monitor: monitor
+    )
+}
