@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "Reloading"]),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CPatinoxShims"),
@@ -40,11 +42,25 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "MemtopTOML",
+            dependencies: ["PatinoxMemory", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "MemtopWorkload",
+            dependencies: [
+                "PatinoxMemory",
+                "MemtopTOML",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "memtop",
             dependencies: [
                 "PatinoxMemory",
+                "MemtopWorkload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
@@ -57,8 +73,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MemtopWorkloadTests",
+            dependencies: ["MemtopWorkload", "MemtopTOML", "PatinoxMemory"]
+        ),
+        .testTarget(
             name: "MemtopTests",
-            dependencies: ["memtop", "PatinoxMemory"]
+            dependencies: ["memtop", "MemtopWorkload", "PatinoxMemory"]
         ),
         .testTarget(
             name: "PatinoxConfigurationTests",

@@ -1,17 +1,22 @@
 import ArgumentParser
 import Foundation
+import MemtopWorkload
 import PatinoxMemory
 
-/// `memtop snapshot`: runs the in-process demo engine headless and prints its snapshots.
+/// `memtop snapshot`: runs a demo scenario's engine headless and prints its snapshots.
 struct SnapshotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "snapshot",
-        abstract: "Run the built-in demo engine headless and print a snapshot every interval.",
+        abstract: "Run a demo scenario headless and print the engine's snapshot every interval.",
         discussion: """
             With --json each snapshot is one line of JSON (an EngineSnapshot, schema version 1), for
-            scripts and tests. Without it, a short summary per snapshot.
+            scripts and tests; with --prometheus, Prometheus text exposition; otherwise a short summary.
+            Without --scenario the built-in steady scenario runs (demo/steady.toml).
             """
     )
+
+    @Option(help: "A scenario file (demo/*.toml). Default: the built-in steady scenario.")
+    var scenario: String?
 
     @Option(help: "How long to run, in seconds.")
     var seconds: Double = 3
@@ -19,44 +24,48 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds between snapshots.")
     var interval: Int = 1_000
 
-    @Option(help: "Concurrent request loops driving the demo.")
-    var workers: Int = 16
-
     @Flag(help: "Print each snapshot as one line of JSON.")
     var json = false
+
+    @Flag(help: "Print each snapshot as Prometheus text (separated by a blank line).")
+    var prometheus = false
 
     func validate() throws {
         guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be in (0, 86400].") }
         guard interval >= 10 else { throw ValidationError("--interval must be at least 10 ms.") }
-        guard (1...10_000).contains(workers) else { throw ValidationError("--workers must be in 1...10000.") }
+        guard !(json && prometheus) else { throw ValidationError("choose one of --json and --prometheus.") }
     }
 
     func run() async throws {
-        let demo = try DemoLoad()
-        let load = Task { await demo.run(workers: workers) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let scenario = try scenario.map { path throws(PatinoxError) in try Scenario.load(path: path) } ?? .builtin
+        let service = try SyntheticService(scenario: scenario)
+        let load = Task { await service.run() }
+        let exporter = PrometheusExporter()
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         repeat {
             try await Task.sleep(for: .milliseconds(interval))
-            let snapshot = demo.engine.snapshot()
+            let snapshot = service.engine.snapshot()
             if json {
-                print(String(decoding: try encoder.encode(snapshot), as: UTF8.self))
+                print(String(decoding: try snapshot.jsonData(), as: UTF8.self))
+            } else if prometheus {
+                print(exporter.render(snapshot))
             } else {
-                print(Self.summary(snapshot))
+                print(Self.summary(snapshot, phase: service.currentPhase))
             }
+            fflush(nil)  // all streams: a pipe reader sees each snapshot as it is taken
         } while ContinuousClock.now < deadline
         load.cancel()
         await load.value
-        await demo.pool.shutdown(deadline: .seconds(1))
+        await service.shutdown()
     }
 
-    static func summary(_ snapshot: EngineSnapshot) -> String {
-        var lines = ["engine '\(snapshot.engine)' · health \(snapshot.health.overall.rawValue)"]
+    static func summary(_ snapshot: EngineSnapshot, phase: String) -> String {
+        var lines = ["engine '\(snapshot.engine)' · phase '\(phase)' · health \(snapshot.health.overall.rawValue)"]
         for pool in snapshot.pools {
             lines.append(
-                "  pool \(pool.name): \(pool.leased)/\(pool.total) leased, \(pool.waiters) waiting, "
-                    + "p99 \(pool.acquireLatency.p99.humanReadable)"
+                "  pool \(pool.name): \(pool.leased)/\(pool.total) leased (max \(pool.maximum)), "
+                    + "\(pool.waiters) waiting, \(pool.counters.timedOut) timed out, "
+                    + "\(pool.counters.replaced) replaced, p99 \(pool.acquireLatency.p99.humanReadable)"
             )
         }
         for cache in snapshot.caches {
@@ -64,8 +73,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         for registry in snapshot.guards {
             lines.append(
-                "  guards \(registry.name): \(registry.status.cleaned) cleaned, \(registry.status.pending) pending"
+                "  guards \(registry.name): \(registry.status.cleaned) cleaned, \(registry.status.failed) failed, "
+                    + "\(registry.status.pending) pending"
             )
+        }
+        for mapping in snapshot.mappings {
+            lines.append("  mapping \(mapping.path): \(mapping.bytes) bytes")
         }
         return lines.joined(separator: "\n")
     }

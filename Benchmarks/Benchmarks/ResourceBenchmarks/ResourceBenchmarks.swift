@@ -90,7 +90,18 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(setup)
     }
 
-    Benchmark("Engine: JSON encoding of that snapshot", configuration: .init(scalingFactor: .one)) { benchmark in
+    Benchmark("Engine: JSON encoding of that snapshot (jsonData)", configuration: .init(scalingFactor: .one)) {
+        benchmark in
+        let setup = try EngineSetup()
+        let snapshot = setup.engine.snapshot()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(try snapshot.jsonData()) }
+        benchmark.stopMeasurement()
+        blackHole(setup)
+    }
+
+    Benchmark("Engine: JSON encoding of that snapshot (Foundation)", configuration: .init(scalingFactor: .one)) {
+        benchmark in
         let setup = try EngineSetup()
         let snapshot = setup.engine.snapshot()
         let encoder = JSONEncoder()

@@ -18,6 +18,16 @@ public struct EngineSnapshot: Sendable, Codable, Hashable {
     /// Recent events, oldest first.
     public var events: [EngineEvent] = []
     public var health: HealthReport = HealthReport()
+
+    /// An empty snapshot of `engine` at `takenAt` (monotonic nanoseconds); ``Engine/snapshot()`` fills one.
+    public init(engine: String, takenAt: UInt64) {
+        self.engine = engine
+        self.takenAt = takenAt
+    }
+
+    /// Compact JSON (schema ``currentSchemaVersion``) from ``StreamingJSONEncoder``: what `memtop snapshot
+    /// --json` prints and a feed publishes. `JSONDecoder` reads it back to an equal snapshot.
+    public func jsonData() throws -> [UInt8] { try StreamingJSONEncoder().encode(self) }
 }
 
 /// A fault in force: where, what, and until when (monotonic nanoseconds).
@@ -32,6 +42,12 @@ public struct GuardRegistrySnapshot: Sendable, Codable, Hashable {
     public var name: String
     public var status: GuardStatus
     public var failingCleanups: Bool
+
+    public init(name: String, status: GuardStatus, failingCleanups: Bool) {
+        self.name = name
+        self.status = status
+        self.failingCleanups = failingCleanups
+    }
 }
 
 /// A mapped file: where, how big, and which parts are in memory.

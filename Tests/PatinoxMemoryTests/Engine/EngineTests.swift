@@ -56,6 +56,10 @@ struct EngineTests {
         #expect(snapshot.health.overall == .healthy && snapshot.health.components.count == 4)
         let json = try JSONEncoder().encode(snapshot)
         #expect(try JSONDecoder().decode(EngineSnapshot.self, from: json) == snapshot)
+        let streamed = Data(try snapshot.jsonData())
+        #expect(try JSONDecoder().decode(EngineSnapshot.self, from: streamed) == snapshot)
+        let parsed = try JSONSerialization.jsonObject(with: streamed) as? NSDictionary
+        #expect(parsed == (try JSONSerialization.jsonObject(with: json) as? NSDictionary), "same JSON, key order aside")
         await fixture.pool.shutdown()
     }
 

@@ -1,0 +1,68 @@
+import PatinoxMemory
+
+extension Scenario {
+    /// The default scenario, compiled into the binary so `memtop` shows something live with no files
+    /// around. The text is demo/steady.toml's (a test keeps the two equal).
+    public static let builtinText = #"""
+        # memtop demo scenario: steady traffic (the default, compiled into memtop).
+        # A small service: a cache in front of a database pool, a guarded scratch resource per request and reads
+        # from a memory-mapped table. Traffic rises and falls gently; nothing fails.
+        name = "steady"
+        description = "Steady traffic through a healthy pool and a warm cache"
+        seed = 1
+        repeat = true
+
+        [pool]
+        name = "db"
+        minimum = 2
+        maximum = 8
+        acquire_timeout_ms = 2000
+        connect_ms = 5
+
+        [backend]
+        latency_median_ms = 2
+        latency_p99_ms = 8
+        failure_rate = 0.0
+
+        [cache]
+        name = "users"
+        policy = "lru"
+        maximum_count = 2000
+        key_space = 10000
+        zipf_alpha = 0.9
+
+        [guards]
+        registry = "requests"
+
+        [mapped_file]
+        size_mib = 16
+        reads_per_request = 4
+
+        [[phase]]
+        name = "morning"
+        duration_seconds = 20
+        rate = 200
+        concurrency = 8
+
+        [[phase]]
+        name = "noon"
+        duration_seconds = 20
+        rate = 400
+        concurrency = 12
+
+        [[phase]]
+        name = "evening"
+        duration_seconds = 20
+        rate = 250
+        concurrency = 8
+        """#
+
+    /// ``builtinText`` parsed: what `memtop` runs when no scenario is named.
+    public static let builtin: Scenario = {
+        do {
+            return try Scenario.parse(builtinText, file: "<built-in steady.toml>")
+        } catch {
+            preconditionFailure("the built-in scenario does not parse: \(error)")
+        }
+    }()
+}

@@ -1,0 +1,179 @@
+import Foundation
+import PatinoxMemory
+import Testing
+
+@testable import MemtopWorkload
+
+/// Each test runs a tiny scenario against the real components and watches the engine's snapshots for the
+/// signature of its story. Other suites share the two cores, so the tests poll for an effect instead of
+/// asserting after a fixed time; the suite runs its tests one at a time and at modest rates, so that its
+/// request loops never starve the timing-sensitive suites running beside it.
+@Suite("Synthetic service", .serialized)
+struct SyntheticServiceTests {
+    func scenario(_ body: String) throws -> Scenario {
+        try Scenario.parse("name = \"test\"\nrepeat = false\n" + body, file: "test.toml")
+    }
+
+    /// Runs `scenario` until `condition` holds for a snapshot (up to `seconds`), returns that snapshot.
+    func run(
+        _ scenario: Scenario,
+        seconds: Double = 20,
+        until condition: (EngineSnapshot) -> Bool
+    ) async throws -> (EngineSnapshot, SyntheticService) {
+        let service = try SyntheticService(scenario: scenario)
+        let load = Task { await service.run() }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var snapshot = service.engine.snapshot()
+        while !condition(snapshot), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            snapshot = service.engine.snapshot()
+        }
+        load.cancel()
+        await load.value
+        await service.shutdown()
+        return (snapshot, service)
+    }
+
+    @Test("a spike beyond the pool makes waiters and acquire timeouts (flash sale)")
+    func spikeExhaustsThePool() async throws {
+        let spike = try scenario(
+            """
+            [pool]
+            minimum = 1
+            maximum = 1
+            acquire_timeout_ms = 30
+            [backend]
+            latency_median_ms = 20
+            latency_p99_ms = 40
+            [cache]
+            key_space = 1000000
+            [[phase]]
+            name = "sale"
+            duration_seconds = 30
+            rate = 400
+            concurrency = 16
+            """
+        )
+        var sawWaiters = false
+        let (snapshot, _) = try await run(spike) { snapshot in
+            sawWaiters = sawWaiters || snapshot.pools[0].waiters > 0
+            return sawWaiters && snapshot.pools[0].counters.timedOut > 0
+        }
+        #expect(sawWaiters)
+        #expect(snapshot.pools[0].counters.timedOut > 0)
+        #expect(snapshot.events.contains { $0.kind == "phase" && $0.message.contains("'sale'") })
+    }
+
+    @Test("a flaky backend gets broken connections replaced, then an outage opens the breaker")
+    func flakyBackend() async throws {
+        let flaky = try scenario(
+            """
+            [pool]
+            minimum = 2
+            maximum = 4
+            acquire_timeout_ms = 100
+            breaker_threshold = 3
+            [[phase]]
+            name = "flaky"
+            duration_seconds = 2
+            rate = 300
+            concurrency = 4
+            failure_rate = 0.5
+            [[phase]]
+            name = "outage"
+            duration_seconds = 30
+            rate = 300
+            concurrency = 4
+            failure_rate = 1.0
+            connect_failure_rate = 1.0
+            """
+        )
+        var sawReplacement = false
+        let (snapshot, _) = try await run(flaky) { snapshot in
+            sawReplacement = sawReplacement || snapshot.pools[0].counters.replaced > 0
+            return sawReplacement && snapshot.pools[0].circuitOpen
+        }
+        #expect(sawReplacement)
+        #expect(snapshot.pools[0].circuitOpen)
+        #expect(snapshot.health.overall == .unhealthy)
+        #expect(snapshot.pools[0].counters.createFailures >= 3)
+    }
+
+    @Test("scan bursts dent the hit ratio (cache thrash)")
+    func scansDentTheHitRatio() async throws {
+        let thrash = try scenario(
+            """
+            [cache]
+            maximum_count = 500
+            key_space = 2000
+            zipf_alpha = 1.0
+            [[phase]]
+            name = "warm"
+            duration_seconds = 1.5
+            rate = 400
+            concurrency = 4
+            [[phase]]
+            name = "reports"
+            duration_seconds = 1.5
+            rate = 400
+            concurrency = 4
+            scan_every_seconds = 0.25
+            scan_length = 1500
+            """
+        )
+        let service = try SyntheticService(scenario: thrash)
+        // Phase by phase, so that however busy the machine is, each phase's traffic is measured apart.
+        await service.runPhase(0)
+        let warm = service.engine.snapshot().caches[0].stats
+        await service.runPhase(1)
+        let after = service.engine.snapshot().caches[0].stats
+        await service.shutdown()
+        let warmRatio = warm.hitRatio
+        let lookups = after.hits + after.misses - warm.hits - warm.misses
+        let scanRatio = Double(after.hits - warm.hits) / Double(max(lookups, 1))
+        #expect(warm.hits + warm.misses > 100, "the warm phase ran")
+        #expect(warmRatio > 0.5, "a Zipf(1.0) load over 2000 keys keeps a 500-entry LRU warm: \(warmRatio)")
+        #expect(lookups > 1_500, "at least one scan ran")
+        #expect(scanRatio < warmRatio - 0.2, "scans: \(scanRatio) vs warm \(warmRatio)")
+        #expect(after.evictions > 1_000)
+    }
+
+    @Test("each phase resizes the pool, guards are cleaned, the mapping is read, and a non-repeating run ends")
+    func phasesResizeAndEnd() async throws {
+        let phased = try scenario(
+            """
+            [pool]
+            minimum = 1
+            maximum = 3
+            [guards]
+            cleanup_failure_rate = 0.5
+            [mapped_file]
+            size_mib = 1
+            reads_per_request = 8
+            [[phase]]
+            duration_seconds = 0.3
+            rate = 200
+            concurrency = 2
+            [[phase]]
+            name = "bigger"
+            duration_seconds = 0.3
+            rate = 200
+            concurrency = 2
+            pool_maximum = 7
+            """
+        )
+        let service = try SyntheticService(scenario: phased)
+        await service.run()  // returns by itself: repeat = false
+        let snapshot = service.engine.snapshot()
+        #expect(service.currentPhase == "bigger")
+        #expect(snapshot.pools[0].maximum == 7)
+        #expect(snapshot.guards[0].status.cleaned > 0)
+        #expect(
+            snapshot.guards[0].status.failed > 0,
+            "with a failure rate of 0.5 and two attempts, a quarter of the cleanups fail"
+        )
+        #expect(snapshot.mappings.count == 1 && snapshot.mappings[0].residentPages > 0)
+        #expect(snapshot.events.filter { $0.kind == "phase" }.count == 2)
+        await service.shutdown()
+    }
+}
