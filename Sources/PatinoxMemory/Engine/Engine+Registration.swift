@@ -68,6 +68,35 @@ extension Engine {
         )
     }
 
+    /// Adds a resource scope under its name (its guards' counts are its registry's: register that too).
+    public func register(_ scope: ResourceScope) {
+        add(
+            Member(
+                kind: .resourceScope,
+                name: scope.name,
+                isAlive: { [weak scope] in scope != nil },
+                contribute: { [weak scope] snapshot in
+                    guard let scope else { return }
+                    snapshot.scopes.append(
+                        ScopeSnapshot(
+                            name: scope.name,
+                            registry: scope.registry.name,
+                            open: scope.isOpen,
+                            resources: scope.count
+                        )
+                    )
+                },
+                control: { (control: Control) throws(PatinoxError) -> String in
+                    switch control {
+                    case .clear, .resetStatistics: return "nothing to do"
+                    case .inject: throw Engine.unsupported("fault injection", "a scope (inject into its registry)")
+                    case .resize: throw Engine.unsupported("resize", "a scope")
+                    }
+                }
+            )
+        )
+    }
+
     /// Adds a mapped file under its path.
     public func register<Element>(_ mapping: MappedFile<Element>) {
         add(

@@ -40,6 +40,7 @@ public final class Engine: Sendable {
         snapshot.pools.sort { $0.name < $1.name }
         snapshot.caches.sort { $0.name < $1.name }
         snapshot.guards.sort { $0.name < $1.name }
+        snapshot.scopes.sort { $0.name < $1.name }
         snapshot.mappings.sort { $0.path < $1.path }
         for pool in snapshot.pools { snapshot.health.add(.pool, pool.name, pool.health.0, pool.health.1) }
         for cache in snapshot.caches { snapshot.health.add(.cache, cache.name, cache.health.0, cache.health.1) }

@@ -12,6 +12,7 @@ public struct EngineSnapshot: Sendable, Codable, Hashable {
     public var pools: [PoolStatus] = []
     public var caches: [CacheStatus] = []
     public var guards: [GuardRegistrySnapshot] = []
+    public var scopes: [ScopeSnapshot] = []
     public var mappings: [MappingSnapshot] = []
     /// Faults injected through the engine and still in force.
     public var faults: [ActiveFault] = []
@@ -48,6 +49,16 @@ public struct GuardRegistrySnapshot: Sendable, Codable, Hashable {
         self.status = status
         self.failingCleanups = failingCleanups
     }
+}
+
+/// A resource scope: its name, the registry its guards report to, and what it holds.
+public struct ScopeSnapshot: Sendable, Codable, Hashable {
+    public var name: String
+    public var registry: String
+    /// False once `close()` has been called.
+    public var open: Bool
+    /// Resources added and not yet closed.
+    public var resources: Int
 }
 
 /// A mapped file: where, how big, and which parts are in memory.

@@ -39,6 +39,7 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     case pool
     case cache
     case resourceGuard = "guard"
+    case resourceScope = "scope"
     case sharedData = "shared"
     case mappedFile = "mapping"
     case engine

@@ -73,6 +73,11 @@ public final class ResourceScope: Sendable {
         state.withLockedValue { if case .open(let members) = $0 { members.count } else { 0 } }
     }
 
+    /// Whether resources can still be added (`close()` has not been called).
+    public var isOpen: Bool {
+        state.withLockedValue { if case .open = $0 { true } else { false } }
+    }
+
     /// Cleans up every resource, at most `maximumConcurrentCleanups` at a time, and returns one outcome
     /// per resource in the order they were added.
     @discardableResult

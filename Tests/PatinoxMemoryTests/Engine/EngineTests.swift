@@ -76,6 +76,33 @@ struct EngineTests {
         #expect(engine.snapshot().caches.isEmpty)
     }
 
+    @Test("a scope joins by name: what it holds, whether it is open; it leaves when deallocated")
+    func scopes() async throws {
+        let engine = Engine(name: "e")
+        let registry = CleanupRegistry(name: "requests")
+        do {
+            let scope = ResourceScope(name: "batch", registry: registry)
+            engine.register(scope)
+            try scope.guarded(1, name: "one") { _ in }
+            try scope.guarded(2, name: "two") { _ in }
+            #expect(
+                engine.snapshot().scopes == [
+                    ScopeSnapshot(name: "batch", registry: "requests", open: true, resources: 2)
+                ]
+            )
+            #expect(throws: PatinoxError.self) {
+                try engine.apply(
+                    .injectFault(target: "batch", kind: .cleanupFailures, amount: nil, durationSeconds: 1),
+                    sender: "test"
+                )
+            }
+            #expect(try engine.apply(.resetStats(target: "batch"), sender: "test").contains("nothing"))
+            await scope.close()
+            #expect(engine.snapshot().scopes.first?.open == false && engine.snapshot().scopes.first?.resources == 0)
+        }
+        #expect(engine.snapshot().scopes.isEmpty)
+    }
+
     @Test("commands decode from JSON; valid ones apply and log the sender, invalid ones explain")
     func commands() async throws {
         let fixture = try Fixture()
