@@ -54,11 +54,22 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .systemLibrary(name: "CNCurses"),
+        .target(
+            name: "MemtopUI",
+            dependencies: [
+                "PatinoxMemory",
+                "MemtopTOML",
+                "CNCurses",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "memtop",
             dependencies: [
                 "PatinoxMemory",
                 "MemtopWorkload",
+                "MemtopUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -71,6 +82,10 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "MemtopUITests",
+            dependencies: ["MemtopUI", "MemtopTOML", "PatinoxMemory"]
         ),
         .testTarget(
             name: "MemtopWorkloadTests",

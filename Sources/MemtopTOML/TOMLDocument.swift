@@ -104,6 +104,23 @@ public struct TOMLSection {
         return string
     }
 
+    /// A string or an array of strings.
+    public func strings(_ key: String) throws(PatinoxError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        if let string = value.string { return [string] }
+        guard let array = value.array else {
+            throw mismatch(key, expected: "a string or an array of strings", found: value)
+        }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string else {
+                throw error(key, "element \(strings.count + 1) is \(element.type), expected a string.")
+            }
+            strings.append(string)
+        }
+        return strings
+    }
+
     public func bool(_ key: String) throws(PatinoxError) -> Bool? {
         guard let value = table[key] else { return nil }
         guard let bool = value.bool else { throw mismatch(key, expected: "true or false", found: value) }

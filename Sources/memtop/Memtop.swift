@@ -8,11 +8,11 @@ struct Memtop: AsyncParsableCommand {
         commandName: "memtop",
         abstract: "An htop for pools and caches: watch and steer PatinoxMemory components.",
         discussion: """
-            With no subcommand memtop prints a status of a demo pool. Later releases grow the live
-            terminal UI (demo mode, `memtop attach nats://host:4222`).
+            With no subcommand memtop opens the terminal UI on an in-process engine running the built-in
+            demo scenario (`memtop demo --scenario demo/flash-sale.toml` for another one).
             """,
         version: PatinoxMemory.version,
-        subcommands: [PoolDemoCommand.self, CacheReplayCommand.self, SnapshotCommand.self],
-        defaultSubcommand: PoolDemoCommand.self
+        subcommands: [DemoCommand.self, SnapshotCommand.self, CacheReplayCommand.self],
+        defaultSubcommand: DemoCommand.self
     )
 }

@@ -1,0 +1,177 @@
+import PatinoxMemory
+
+/// The panels of the main screen, in Tab order.
+public enum Panel: Int, CaseIterable, Sendable, Hashable {
+    case pools, caches, guards, mappings, events
+
+    public var title: String {
+        switch self {
+        case .pools: "Pools"
+        case .caches: "Caches"
+        case .guards: "Guards"
+        case .mappings: "Mapped files"
+        case .events: "Events"
+        }
+    }
+}
+
+/// Where the data comes from.
+public struct SourceInfo: Hashable, Sendable {
+    public enum Kind: String, Sendable { case local, remote, replay }
+    public var kind: Kind
+    /// What the header names: a scenario, a broker URL, a file.
+    public var detail: String
+
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
+/// The order rows are listed in.
+public enum SortOrder: String, CaseIterable, Sendable {
+    case name, activity, health
+}
+
+/// What the screen shows over the panels.
+public enum Mode: Hashable, Sendable {
+    case normal
+    case help
+    case detail(Panel, name: String)
+    case faultMenu(FaultMenu)
+    case confirm(PendingCommand)
+    case filter
+}
+
+/// The fault dialog: a kind from the target's catalogue, an amount where the kind takes one, a duration.
+public struct FaultMenu: Hashable, Sendable {
+    public var target: String
+    public var kinds: [FaultKind]
+    public var selected = 0
+    public var durationSeconds: Double = 10
+    public static let durations: [Double] = [5, 10, 30, 60, 120, 300]
+
+    public var kind: FaultKind { kinds[selected] }
+}
+
+/// A command waiting for y/n.
+public struct PendingCommand: Hashable, Sendable {
+    public var prompt: String
+    public var command: ControlCommand
+}
+
+/// A short message in the footer (a command's result, a refusal), shown for a few seconds.
+public struct StatusMessage: Hashable, Sendable {
+    public enum Level: Sendable { case info, error }
+    public var text: String
+    public var level: Level
+    public var until: Double
+}
+
+/// A tokio-console-style lint on a component, shown in the header and on its row.
+public struct Warning: Hashable, Sendable {
+    public var panel: Panel?
+    public var name: String
+    public var text: String
+}
+
+/// Everything the screen is drawn from. Changed only by ``reduce(_:)``; views are pure functions of it.
+public struct AppState: Sendable {
+    public var source: SourceInfo
+    public var refreshSeconds: Double
+    public var readOnly: Bool
+    public var keymap: Keymap
+    public var themes: [Theme]
+    public var themeIndex = 0
+    public var thresholds: WarningThresholds
+
+    public var width = 120
+    public var height = 40
+    /// Seconds since the app started (injected with every action that needs time).
+    public var now = 0.0
+
+    public var snapshot: EngineSnapshot?
+    public var previous: EngineSnapshot?
+    public var lastSnapshotAt: Double?
+    public var history = History()
+    public var rates: [String: CacheRates] = [:]
+    public var warnings: [Warning] = []
+    public var trackers = WarningTrackers()
+    /// Problems with the feed itself (malformed messages, reconnecting): shown in the header.
+    public var feedStatus: String?
+
+    public var mode: Mode = .normal
+    public var focus: Panel = .pools
+    public var selection: [Panel: Int] = [:]
+    public var eventScroll = 0
+    public var paused = false
+    public var filter = ""
+    public var sort: SortOrder = .name
+    public var message: StatusMessage?
+    public var quitting = false
+
+    public init(
+        source: SourceInfo,
+        refreshSeconds: Double = 0.5,
+        readOnly: Bool = false,
+        keymap: Keymap = .standard,
+        themes: [Theme] = Theme.builtin,
+        thresholds: WarningThresholds = WarningThresholds()
+    ) {
+        self.source = source
+        self.refreshSeconds = refreshSeconds
+        self.readOnly = readOnly
+        self.keymap = keymap
+        self.themes = themes.isEmpty ? Theme.builtin : themes
+        self.thresholds = thresholds
+    }
+
+    public var theme: Theme { themes[themeIndex % themes.count] }
+
+    /// Whether the layout is the compact one (below 80×24).
+    public var isCompact: Bool { width < 80 || height < 24 }
+
+    /// The names listed in `panel`, filtered and sorted as the user asked.
+    public func rows(_ panel: Panel) -> [String] {
+        guard let snapshot else { return [] }
+        let names: [String]
+        switch panel {
+        case .pools: names = sorted(snapshot.pools.map(\.name), panel)
+        case .caches: names = sorted(snapshot.caches.map(\.name), panel)
+        case .guards: names = sorted(snapshot.guards.map(\.name) + snapshot.scopes.map(\.name), panel)
+        case .mappings: names = snapshot.mappings.map(\.path)
+        case .events: return snapshot.events.map(\.message)
+        }
+        return filter.isEmpty ? names : names.filter { $0.localizedLowercase.contains(filter.localizedLowercase) }
+    }
+
+    /// The selected row's name in `panel`, if any.
+    public func selectedName(_ panel: Panel) -> String? {
+        let rows = rows(panel)
+        guard !rows.isEmpty else { return nil }
+        return rows[min(selection[panel] ?? 0, rows.count - 1)]
+    }
+
+    private func sorted(_ names: [String], _ panel: Panel) -> [String] {
+        guard let snapshot else { return names }
+        switch sort {
+        case .name:
+            return names.sorted()
+        case .activity:
+            func activity(_ name: String) -> Double {
+                if let pool = snapshot.pools.first(where: { $0.name == name }) {
+                    return Double(pool.leased + pool.waiters)
+                }
+                if let rates = rates[name] { return rates.hitsPerSecond + rates.missesPerSecond }
+                return 0
+            }
+            return names.sorted { (activity($0), $1) > (activity($1), $0) }
+        case .health:
+            func rank(_ name: String) -> Int {
+                let health = snapshot.health.components.first { $0.key.hasSuffix("/\(name)") }?.value.health
+                return health == .unhealthy ? 2 : health == .degraded ? 1 : 0
+            }
+            return names.sorted { (rank($0), $1) > (rank($1), $0) }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+import PatinoxMemory
+
+/// Everything that can happen to the app.
+public enum Action: Sendable {
+    case snapshot(EngineSnapshot, now: Double)
+    case tick(now: Double)
+    case key(Key, now: Double)
+    case resize(width: Int, height: Int)
+    /// The outcome of a command the app sent.
+    case commandResult(String, isError: Bool, now: Double)
+    /// The feed's own state (reconnecting, malformed messages), nil when all is well.
+    case feedStatus(String?)
+}
+
+/// What the runner must do after an action: the reducer itself never touches the outside world.
+public enum Effect: Hashable, Sendable {
+    case send(ControlCommand)
+    case quit
+}
+
+extension AppState {
+    /// Applies `action` and returns the effects to run. Pure: same state and action, same result.
+    public mutating func reduce(_ action: Action) -> [Effect] {
+        switch action {
+        case .snapshot(let snapshot, let now):
+            receive(snapshot, now: now)
+        case .tick(let now):
+            self.now = now
+            if let message, message.until < now { self.message = nil }
+        case .key(let key, let now):
+            self.now = now
+            return handle(key)
+        case .resize(let width, let height):
+            self.width = width
+            self.height = height
+        case .commandResult(let text, let isError, let now):
+            self.now = now
+            show(text, isError ? .error : .info)
+        case .feedStatus(let status):
+            feedStatus = status
+        }
+        return []
+    }
+
+    mutating func show(_ text: String, _ level: StatusMessage.Level = .info) {
+        message = StatusMessage(text: text, level: level, until: now + 5)
+    }
+
+    private mutating func handle(_ key: Key) -> [Effect] {
+        switch mode {
+        case .filter: return editFilter(key)
+        case .confirm(let pending): return confirm(pending, key)
+        case .faultMenu(let menu): return navigate(menu, key)
+        case .help:
+            mode = .normal
+            return []
+        case .detail:
+            if let command = keymap.command(for: key), command == .quit { return run(command) }
+            if case .click = key { return [] }
+            mode = .normal
+            return []
+        case .normal:
+            if case .click(let x, let y) = key { return click(x: x, y: y) }
+            if case .wheel(let up) = key { return run(up ? .up : .down) }
+            guard let command = keymap.command(for: key) else { return [] }
+            return run(command)
+        }
+    }
+
+    /// Runs a command in the normal mode.
+    mutating func run(_ command: UICommand) -> [Effect] {
+        if command.isControl && readOnly {
+            show("read-only: controls are disabled (started with --read-only)", .error)
+            return []
+        }
+        switch command {
+        case .quit:
+            quitting = true
+            return [.quit]
+        case .help: mode = .help
+        case .nextPanel: focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
+        case .previousPanel:
+            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .up: move(-1)
+        case .down: move(1)
+        case .details:
+            if focus == .pools || focus == .caches, let name = selectedName(focus) { mode = .detail(focus, name: name) }
+        case .back: message = nil
+        case .growMaximum, .shrinkMaximum, .growMinimum, .shrinkMinimum: return resize(command)
+        case .faultMenu: openFaultMenu()
+        case .clearFaults:
+            guard let name = selectedComponent() else { return [] }
+            return [.send(.clearFaults(target: name))]
+        case .flushCache:
+            guard focus == .caches, let name = selectedName(.caches) else {
+                show("select a cache (Tab to the Caches panel) to flush it", .error)
+                return []
+            }
+            mode = .confirm(
+                PendingCommand(prompt: "Flush every entry of cache '\(name)'?", command: .flushCache(cache: name))
+            )
+        case .pause:
+            paused.toggle()
+        case .filter: mode = .filter
+        case .cycleSort:
+            sort = SortOrder.allCases[(SortOrder.allCases.firstIndex(of: sort)! + 1) % SortOrder.allCases.count]
+        case .cycleTheme:
+            themeIndex = (themeIndex + 1) % themes.count
+            show("theme: \(theme.name)")
+        case .resetStats: return [.send(.resetStats(target: nil))]
+        }
+        return []
+    }
+
+    private mutating func move(_ delta: Int) {
+        if focus == .events {
+            eventScroll = max(0, eventScroll - delta)
+            return
+        }
+        let count = rows(focus).count
+        guard count > 0 else { return }
+        selection[focus] = max(0, min(count - 1, (selection[focus] ?? 0) + delta))
+    }
+
+    private func selectedComponent() -> String? {
+        focus == .events ? nil : selectedName(focus)
+    }
+
+    private mutating func resize(_ command: UICommand) -> [Effect] {
+        guard focus == .pools, let name = selectedName(.pools),
+            let pool = snapshot?.pools.first(where: { $0.name == name })
+        else {
+            show("select a pool (Tab to the Pools panel) to resize it", .error)
+            return []
+        }
+        var minimum = pool.minimum
+        var maximum = pool.maximum
+        switch command {
+        case .growMaximum: maximum += 1
+        case .shrinkMaximum: maximum -= 1
+        case .growMinimum: minimum += 1
+        default: minimum -= 1
+        }
+        guard minimum >= 0, maximum >= 1, minimum <= maximum else {
+            show("pool '\(name)': minimum \(minimum) and maximum \(maximum) are not a valid size", .error)
+            return []
+        }
+        return [.send(.resizePool(pool: name, minimum: minimum, maximum: maximum))]
+    }
+
+    private mutating func openFaultMenu() {
+        let kind: ComponentKind
+        switch focus {
+        case .pools: kind = .pool
+        case .caches: kind = .cache
+        case .guards: kind = .resourceGuard
+        case .mappings: kind = .mappedFile
+        case .events:
+            show("select a pool, cache, guard registry or mapping to inject a fault", .error)
+            return
+        }
+        guard let name = selectedName(focus) else {
+            show("nothing selected in \(focus.title)", .error)
+            return
+        }
+        let kinds = FaultKind.allCases.filter { $0.component == kind }
+        guard !kinds.isEmpty, snapshot?.scopes.contains(where: { $0.name == name }) != true else {
+            show("'\(name)' takes no faults (a scope: inject into its registry)", .error)
+            return
+        }
+        mode = .faultMenu(FaultMenu(target: name, kinds: kinds))
+    }
+
+    private mutating func navigate(_ menu: FaultMenu, _ key: Key) -> [Effect] {
+        var menu = menu
+        let durations = FaultMenu.durations
+        let durationIndex = durations.firstIndex(of: menu.durationSeconds) ?? 1
+        switch key {
+        case .up, .character("k"): menu.selected = max(0, menu.selected - 1)
+        case .down, .character("j"): menu.selected = min(menu.kinds.count - 1, menu.selected + 1)
+        case .left, .character("h"): menu.durationSeconds = durations[max(0, durationIndex - 1)]
+        case .right, .character("l"): menu.durationSeconds = durations[min(durations.count - 1, durationIndex + 1)]
+        case .escape, .character("q"):
+            mode = .normal
+            return []
+        case .enter:
+            let command = ControlCommand.injectFault(
+                target: menu.target,
+                kind: menu.kind,
+                amount: nil,
+                durationSeconds: menu.durationSeconds
+            )
+            mode = .confirm(
+                PendingCommand(
+                    prompt: "Inject \(menu.kind.rawValue) into '\(menu.target)' for \(Int(menu.durationSeconds)) s?",
+                    command: command
+                )
+            )
+            return []
+        default: return []
+        }
+        mode = .faultMenu(menu)
+        return []
+    }
+
+    private mutating func confirm(_ pending: PendingCommand, _ key: Key) -> [Effect] {
+        switch key {
+        case .character("y"), .character("Y"), .enter:
+            mode = .normal
+            return [.send(pending.command)]
+        case .character("n"), .character("N"), .escape, .character("q"):
+            mode = .normal
+            show("cancelled")
+        default: break
+        }
+        return []
+    }
+
+    private mutating func editFilter(_ key: Key) -> [Effect] {
+        switch key {
+        case .enter: mode = .normal
+        case .escape:
+            filter = ""
+            mode = .normal
+        case .backspace: if !filter.isEmpty { filter.removeLast() }
+        case .character(let character): filter.append(character)
+        default: break
+        }
+        for panel in Panel.allCases { selection[panel] = 0 }
+        return []
+    }
+
+    private mutating func click(x: Int, y: Int) -> [Effect] {
+        let layout = Layout(self)
+        guard let (panel, row) = layout.hit(x: x, y: y, state: self) else { return [] }
+        focus = panel
+        if let row, row < rows(panel).count, panel != .events { selection[panel] = row }
+        return []
+    }
+}

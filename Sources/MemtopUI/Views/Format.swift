@@ -1,0 +1,73 @@
+/// Short number formats for narrow columns.
+enum Format {
+    /// 999 → "999", 12_345 → "12.3k", 4_500_000 → "4.5M".
+    static func count(_ value: Int) -> String {
+        let magnitude = abs(value)
+        switch magnitude {
+        case ..<10_000: return String(value)
+        case ..<1_000_000: return tenths(Double(value) / 1_000) + "k"
+        case ..<1_000_000_000: return tenths(Double(value) / 1_000_000) + "M"
+        default: return tenths(Double(value) / 1_000_000_000) + "G"
+        }
+    }
+
+    /// A per-second rate: "0", "12", "1.2k".
+    static func rate(_ value: Double) -> String { count(Int(value.rounded())) }
+
+    static func bytes(_ value: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var amount = Double(value)
+        var unit = 0
+        while amount >= 1024, unit < units.count - 1 {
+            amount /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(value) B" : "\(tenths(amount)) \(units[unit])"
+    }
+
+    /// Nanoseconds as "850ns", "12µs", "3.4ms", "1.2s".
+    static func nanoseconds(_ value: Double) -> String {
+        switch value {
+        case ..<1_000: "\(Int(value))ns"
+        case ..<1_000_000: "\(Int(value / 1_000))µs"
+        case ..<10_000_000: "\(tenths(value / 1_000_000))ms"
+        case ..<1_000_000_000: "\(Int(value / 1_000_000))ms"
+        default: "\(tenths(value / 1_000_000_000))s"
+        }
+    }
+
+    static func duration(_ value: Duration) -> String {
+        let (seconds, attoseconds) = value.components
+        return nanoseconds(Double(seconds) * 1e9 + Double(attoseconds) / 1e9)
+    }
+
+    /// 0.781 → "78.1%".
+    static func percent(_ value: Double) -> String { tenths(value * 100) + "%" }
+
+    /// Seconds as "00:01:23" (or "1d 02:03:04").
+    static func clock(_ seconds: Double) -> String {
+        let total = max(Int(seconds), 0)
+        let (days, rest) = total.quotientAndRemainder(dividingBy: 86_400)
+        let text = [rest / 3600, (rest / 60) % 60, rest % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(
+            separator: ":"
+        )
+        return days > 0 ? "\(days)d \(text)" : text
+    }
+
+    static func tenths(_ value: Double) -> String {
+        let scaled = Int((value * 10).rounded())
+        return "\(scaled / 10).\(abs(scaled % 10))"
+    }
+
+    /// `text` cut or padded to exactly `width` characters (cut text ends in "…").
+    static func fit(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        if text.count > width { return String(text.prefix(max(width - 1, 0))) + "…" }
+        return text + String(repeating: " ", count: width - text.count)
+    }
+
+    /// `text` right-aligned in `width`.
+    static func right(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}

@@ -1,0 +1,109 @@
+import PatinoxMemory
+
+extension Painter {
+    mutating func drawHeader(compact: Bool) {
+        canvas.fill(x: 0, y: 0, width: state.width, height: 1, style: CellStyle(.header))
+        let snapshot = state.snapshot
+        let health = snapshot?.health.overall ?? .healthy
+        let live = state.paused ? "PAUSED" : (state.isStale ? "STALE" : "LIVE")
+        let faults = snapshot?.faults.count ?? 0
+        var parts = [
+            " memtop", "\(state.source.kind.rawValue) \(state.source.detail)",
+            "engine \(snapshot?.engine ?? "—")",
+            "refresh \(Int(state.refreshSeconds * 1000)) ms", "up \(Format.clock(state.now))",
+        ]
+        if state.readOnly { parts.append("READ-ONLY") }
+        if compact { parts = [" memtop", snapshot?.engine ?? "—", "up \(Format.clock(state.now))"] }
+        var x = canvas.put(parts.joined(separator: " · "), x: 0, y: 0, style: CellStyle(.header))
+        x = canvas.put(" · ", x: x, y: 0, style: CellStyle(.header))
+        let healthRole: ColorRole = health == .healthy ? .good : health == .degraded ? .warn : .bad
+        x = canvas.put(
+            health.rawValue.uppercased(),
+            x: x,
+            y: 0,
+            style: CellStyle(healthRole, bold: true, reverse: true)
+        )
+        if faults > 0 {
+            x = canvas.put(" · ", x: x, y: 0, style: CellStyle(.header))
+            x = canvas.put(
+                "\(faults) FAULT\(faults == 1 ? "" : "S")",
+                x: x,
+                y: 0,
+                style: CellStyle(.bad, bold: true, reverse: true)
+            )
+        }
+        let liveRole: ColorRole = live == "LIVE" ? .good : .warn
+        canvas.put(
+            " \(live) ",
+            x: max(state.width - live.count - 2, x + 1),
+            y: 0,
+            style: CellStyle(liveRole, bold: true, reverse: true)
+        )
+        guard !compact else { return }
+        // Second line: the feed's trouble first, then the warnings, else the scenario's story.
+        if let status = state.feedStatus {
+            canvas.put(" \(status)", x: 0, y: 1, style: CellStyle(.bad, bold: true))
+        } else if !state.warnings.isEmpty {
+            let text = state.warnings.map { "\($0.name): \($0.text)" }.joined(separator: " · ")
+            canvas.put(
+                " \(glyphs == .ascii ? "!" : "⚠") \(state.warnings.count) warning\(state.warnings.count == 1 ? "" : "s"): \(text)",
+                x: 0,
+                y: 1,
+                style: CellStyle(.warn, bold: true),
+                maxWidth: state.width
+            )
+        } else {
+            let sort = "sort: \(state.sort.rawValue)"
+            let filter = state.filter.isEmpty ? "" : " · filter: \(state.filter)"
+            canvas.put(
+                " no warnings · \(sort)\(filter) · theme: \(state.theme.name)",
+                x: 0,
+                y: 1,
+                style: CellStyle(.dim)
+            )
+        }
+    }
+
+    mutating func drawFooter() {
+        let y = state.height - 1
+        canvas.fill(x: 0, y: y, width: state.width, height: 1, style: CellStyle(.footer))
+        if state.mode == .filter {
+            canvas.put(
+                " Filter: \(state.filter)▏  (Enter keeps it, Esc clears it)",
+                x: 0,
+                y: y,
+                style: CellStyle(.footer, bold: true)
+            )
+            return
+        }
+        if let message = state.message {
+            canvas.put(
+                " \(message.text)",
+                x: 0,
+                y: y,
+                style: CellStyle(message.level == .error ? .bad : .footer, bold: true, reverse: message.level == .error)
+            )
+            return
+        }
+        let hints: [(UICommand, String)] =
+            state.readOnly
+            ? [
+                (.help, "Help"), (.nextPanel, "Panel"), (.details, "Details"), (.pause, "Pause"), (.filter, "Filter"),
+                (.cycleSort, "Sort"), (.cycleTheme, "Theme"), (.quit, "Quit"),
+            ]
+            : [
+                (.help, "Help"), (.nextPanel, "Panel"), (.details, "Details"), (.growMaximum, "Grow"),
+                (.shrinkMaximum, "Shrink"), (.faultMenu, "Fault"), (.clearFaults, "Clear"), (.flushCache, "Flush"),
+                (.pause, "Pause"), (.filter, "Filter"), (.cycleSort, "Sort"), (.cycleTheme, "Theme"),
+                (.resetStats, "Reset"), (.quit, "Quit"),
+            ]
+        var x = 0
+        for (command, label) in hints {
+            guard let key = state.keymap.keys(for: command).first else { continue }
+            let name = key.configName.count == 1 ? key.configName : key.configName.capitalized
+            guard x + name.count + label.count + 2 <= state.width else { break }
+            x = canvas.put(name, x: x, y: y, style: CellStyle(.key, bold: true))
+            x = canvas.put(label + " ", x: x, y: y, style: CellStyle(.footer))
+        }
+    }
+}
