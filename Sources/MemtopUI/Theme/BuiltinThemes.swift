@@ -30,13 +30,14 @@ extension Theme {
         ]
     )
 
+    /// No colours at all: attributes only (every role listed, so a file can inherit nothing by accident).
     public static let mono = Theme(
         name: "mono",
-        roles: [
+        roles: Dictionary(uniqueKeysWithValues: ColorRole.allCases.map { ($0, RoleStyle()) }).merging([
             .title: RoleStyle(bold: true), .header: RoleStyle(bold: true, reverse: true),
             .selected: RoleStyle(reverse: true), .warn: RoleStyle(bold: true), .bad: RoleStyle(bold: true),
             .footer: RoleStyle(reverse: true), .key: RoleStyle(bold: true),
-        ]
+        ]) { $1 }
     )
 
     public static let nord = Theme(

@@ -7,13 +7,23 @@ extension Painter {
         let health = snapshot?.health.overall ?? .healthy
         let live = state.paused ? "PAUSED" : (state.isStale ? "STALE" : "LIVE")
         let faults = snapshot?.faults.count ?? 0
+        // Parts in order of importance; the least important go first when the line is too narrow for them
+        // and the health, fault and LIVE badges that always show.
         var parts = [
-            " memtop", "\(state.source.kind.rawValue) \(state.source.detail)",
-            "engine \(snapshot?.engine ?? "—")",
-            "refresh \(Int(state.refreshSeconds * 1000)) ms", "up \(Format.clock(state.now))",
+            " memtop", "\(state.source.kind.rawValue) \(state.source.detail)", "up \(Format.clock(state.now))",
         ]
-        if state.readOnly { parts.append("READ-ONLY") }
-        if compact { parts = [" memtop", snapshot?.engine ?? "—", "up \(Format.clock(state.now))"] }
+        if state.readOnly { parts.insert("READ-ONLY", at: 1) }
+        if !compact {
+            parts.insert("engine \(snapshot?.engine ?? "—")", at: parts.count - 1)
+            parts.insert("refresh \(Int(state.refreshSeconds * 1000)) ms", at: parts.count - 1)
+        }
+        let badges = health.rawValue.count + (faults > 0 ? 12 : 0) + live.count + 8
+        for dispensable in ["refresh", "engine", "local", "remote", "replay"]
+        where
+            parts.joined(separator: " · ").count + badges > state.width
+        {
+            parts.removeAll { $0.hasPrefix(dispensable) }
+        }
         var x = canvas.put(parts.joined(separator: " · "), x: 0, y: 0, style: CellStyle(.header))
         x = canvas.put(" · ", x: x, y: 0, style: CellStyle(.header))
         let healthRole: ColorRole = health == .healthy ? .good : health == .degraded ? .warn : .bad

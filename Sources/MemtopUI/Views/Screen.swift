@@ -5,7 +5,24 @@ public enum Screen {
     public static func render(_ state: AppState, glyphs: Glyphs) -> Canvas {
         var painter = Painter(state: state, glyphs: glyphs, canvas: Canvas(width: state.width, height: state.height))
         painter.draw()
+        if glyphs == .ascii { painter.canvas.asciify() }
         return painter.canvas
+    }
+}
+
+extension Canvas {
+    /// Replaces every non-ASCII character (ellipses, arrows, names with accents) for terminals without
+    /// UTF-8: the few the views use get an ASCII look-alike, the rest a `?`.
+    mutating func asciify() {
+        let lookAlikes: [Character: Character] = [
+            "…": "~", "◀": "<", "▶": ">", "↑": "^", "↓": "v", "←": "<", "→": ">", "⚠": "!", "▏": "|", "∞": "~",
+            "—": "-", "µ": "u", "·": ".",
+        ]
+        for y in 0..<height {
+            for x in 0..<width where !self[x, y].character.isASCII {
+                self[x, y].character = lookAlikes[self[x, y].character] ?? "?"
+            }
+        }
     }
 }
 

@@ -1,0 +1,86 @@
+import Foundation
+import PatinoxMemory
+import Testing
+
+@testable import MemtopUI
+
+@Suite("Screens rendered as text (golden files)")
+struct ScreenTests {
+    @Test("the main screen at 120×40 shows every panel with its numbers")
+    func main120x40() throws {
+        let state = try state("steady")
+        let canvas = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(canvas, "main-120x40")
+        #expect(same, "\(diff)")
+        let text = canvas.text
+        for panel in ["Pools (1)", "Caches (1)", "Guards", "Mapped files", "Events", "engine steady", "LIVE"] {
+            #expect(text.contains(panel), "missing \(panel)")
+        }
+        let pool = try fixture("steady-2").pools[0]
+        #expect(text.contains("\(pool.leased)/\(pool.idle)/\(pool.maximum)"))
+        #expect(text.contains("memfd:steady-data"))
+    }
+
+    @Test("below 80×24 the layout is compact: no boxes, one line per component")
+    func compact() throws {
+        let state = try state("flaky", width: 70, height: 20)
+        #expect(state.isCompact)
+        let canvas = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(canvas, "compact-70x20")
+        #expect(same, "\(diff)")
+        #expect(canvas.text.contains("POOLS") && !canvas.text.contains("┌"))
+    }
+
+    @Test("at exactly 80×24 the full layout fits, dropping the least important columns")
+    func full80x24() throws {
+        let state = try state("flaky", width: 80, height: 24)
+        #expect(!state.isCompact)
+        let canvas = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(canvas, "main-80x24")
+        #expect(same, "\(diff)")
+        #expect(canvas.lines.allSatisfy { $0.count <= 80 })
+        #expect(canvas.text.contains("inventory-db") && !canvas.lines[3].contains("replaced"))
+        #expect(canvas.lines[0].contains("DEGRADED") && canvas.lines[0].contains("LIVE"))
+    }
+
+    @Test("help, fault menu, confirmation and detail view")
+    func overlays() throws {
+        var state = try state("steady")
+        _ = state.press(.character("?"))
+        #expect(Screen.render(state, glyphs: .unicode).text.contains("memtop help"))
+        _ = state.press(.character("x"))  // any key closes the help
+        _ = state.press(.character("f"))
+        let menu = Screen.render(state, glyphs: .unicode)
+        #expect(menu.text.contains("Inject a fault") && menu.text.contains("▶ fail-health-checks"))
+        _ = state.press(.down, .right, .enter)
+        let confirm = Screen.render(state, glyphs: .unicode).text
+        #expect(confirm.contains("Inject fail-creates into 'db' for 30 s?"))
+        _ = state.press(.escape, .enter)
+        let detail = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(detail, "detail-pool-120x40")
+        #expect(same, "\(diff)")
+    }
+
+    @Test("--ascii (or a non-UTF-8 locale) draws only ASCII")
+    func asciiOnly() throws {
+        var state = try state("flaky")
+        _ = state.press(.character("f"))
+        let canvas = Screen.render(state, glyphs: .ascii)
+        #expect(canvas.cells.allSatisfy { $0.character.isASCII })
+        #expect(canvas.text.contains("+-") && canvas.text.contains("> fail-health-checks"))
+        #expect(Glyphs.forEnvironment(["LANG": "C"]) == .ascii)
+        #expect(Glyphs.forEnvironment(["LANG": "en_US.UTF-8"]) == .unicode)
+        #expect(Glyphs.forEnvironment(["LC_ALL": "POSIX", "LANG": "en_US.UTF-8"]) == .ascii)
+    }
+
+    @Test("a tiny terminal gets a message, not a crash")
+    func tiny() throws {
+        for (width, height) in [(0, 0), (10, 3), (19, 30), (40, 4)] {
+            let state = try state("steady", width: width, height: height)
+            let canvas = Screen.render(state, glyphs: .unicode)
+            #expect(canvas.width == width && canvas.height == height)
+        }
+        let state = try state("steady", width: 30, height: 6)
+        #expect(Screen.render(state, glyphs: .unicode).text.contains("memtop"))
+    }
+}
