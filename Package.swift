@@ -85,7 +85,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopUITests",
-            dependencies: ["MemtopUI", "MemtopTOML", "PatinoxMemory"]
+            dependencies: ["MemtopUI", "MemtopTOML", "PatinoxMemory"],
+            exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(
             name: "MemtopWorkloadTests",
