@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PatinoxMemory", targets: ["PatinoxMemory"]),
         .library(name: "PatinoxConfiguration", targets: ["PatinoxConfiguration"]),
+        .library(name: "MemtopUI", targets: ["MemtopUI"]),
         .executable(name: "memtop", targets: ["memtop"]),
     ],
     dependencies: [

@@ -41,6 +41,7 @@ let package = Package(
             path: "Sources/CacheWorkload"
         ),
         benchmarkTarget("ResourceBenchmarks"),
+        benchmarkTarget("UIBenchmarks", extra: [.product(name: "MemtopUI", package: rootPackage)]),
         benchmarkTarget("CacheBenchmarks"),
         benchmarkTarget(
             "PoolBenchmarks",
