@@ -140,4 +140,38 @@ struct TerminalEndToEndTests {
         print(log.joined(separator: "\n"))
         #expect(log.count >= 12)
     }
+
+    @Test("SIGINT (Ctrl-C) and SIGTERM end memtop cleanly and restore the terminal", .timeLimit(.minutes(1)))
+    func signals() async throws {
+        guard Tmux.available else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "tmux is required in CI (.ci/run installs it)")
+            return
+        }
+        let results = try await onThread { () throws -> [String] in
+            var results: [String] = []
+            for (name, stop) in [("SIGINT", "C-c"), ("SIGTERM", "term")] {
+                let tmux = Tmux()
+                defer { _ = try? tmux.run(["kill-server"]) }
+                let command = "LANG=C.UTF-8 TERM=xterm-256color \(memtopBinary.path) demo; echo EXIT=$?; sleep 30"
+                try tmux.run([
+                    "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "-c", repositoryRoot.path, command,
+                ])
+                _ = try tmux.waitFor { $0.contains("Pools (1)") }
+                if stop == "term" {
+                    let pid = try tmux.run(["display", "-p", "-t", "e2e", "#{pane_pid}"]).trimmingCharacters(
+                        in: .whitespacesAndNewlines
+                    )
+                    try tmux.run(["run-shell", "pkill -TERM -P \(pid) -f 'memtop demo'"])
+                } else {
+                    try tmux.keys("C-c")
+                }
+                let screen = try tmux.waitFor { $0.contains("EXIT=") }
+                results.append(
+                    "\(name): " + (screen.contains("EXIT=0") && !screen.contains("Pools (1)") ? "ok" : screen)
+                )
+            }
+            return results
+        }
+        #expect(results == ["SIGINT: ok", "SIGTERM: ok"])
+    }
 }

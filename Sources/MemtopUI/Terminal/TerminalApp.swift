@@ -55,6 +55,7 @@ public final class TerminalApp: Sendable {
     public func stop() { stopRequested.withLockedValue { $0 = true } }
 
     private func loop() throws {
+        Thread.current.name = "memtop-ui"  // so its CPU can be told apart (/proc/PID/task/*/comm)
         let terminal = try NCursesTerminal(colour: options.colour)
         defer { terminal.close() }
         var state = AppState(

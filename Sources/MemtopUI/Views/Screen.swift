@@ -107,8 +107,9 @@ struct Painter {
     /// A row's warning text at its right end.
     mutating func warningBadge(_ panel: Panel, _ name: String, y: Int, right: Int) {
         guard let warning = state.warnings(for: panel, name).first else { return }
-        let text = "⚠ \(warning.text)"
-        let badge = glyphs == .ascii ? "! \(warning.text)" : text
+        // The short name only ("starving"): the whole text is on the header's warning line.
+        let short = warning.text.split(separator: ":").first.map(String.init) ?? warning.text
+        let badge = (glyphs == .ascii ? "! " : "⚠ ") + short
         canvas.put(badge, x: max(right - badge.count, 0), y: y, style: CellStyle(.warn, bold: true))
     }
 }

@@ -6,17 +6,25 @@ public struct EngineMonitor: Monitor {
 
     public func record(_ event: MonitorEvent) {
         if let kind = Self.notable(event) {
-            let detail = event.detail.map { ": \($0)" } ?? ""
             engine.record(
                 component: "\(event.source.kind.rawValue)/\(event.source.name)",
                 kind: kind,
-                message: "\(event.operation)\(detail)"
+                message: Self.message(event)
             )
         }
         next.record(event)
     }
 
     public func sample(_ sample: MonitorSample) { next.sample(sample) }
+
+    /// `acquire failed (acquire-timeout) after 150 ms`, `close: validation-failed`.
+    static func message(_ event: MonitorEvent) -> String {
+        var message = event.operation
+        if case .failure(let code) = event.outcome { message += " failed (\(code))" }
+        if let duration = event.duration { message += " after \(duration.humanReadable)" }
+        if let detail = event.detail { message += ": \(detail)" }
+        return message
+    }
 
     /// The event kind shown in snapshots, or nil for routine operations.
     static func notable(_ event: MonitorEvent) -> String? {
