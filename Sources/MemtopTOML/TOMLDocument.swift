@@ -1,3 +1,4 @@
+import Foundation
 import PatinoxMemory
 import TOMLKit
 
@@ -170,5 +171,22 @@ public struct TOMLSection {
 
     private func mismatch(_ key: String, expected: String, found value: any TOMLValueConvertible) -> PatinoxError {
         error(key, "expected \(expected), found \(value.type) \(value.debugDescription).")
+    }
+}
+
+extension TOMLDocument {
+    /// The text of a settings file (`what`: "scenario", "theme", "config"), or an error naming the path.
+    public static func readText(path: String, what: String, hint: String) throws(PatinoxError) -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw PatinoxError(
+                code: .invalidInput,
+                context: ErrorContext(component: .configuration, name: path, operation: "read \(what)"),
+                message: "cannot read the \(what) file: \(error.localizedDescription)",
+                recovery: .reconfigure(hint: hint),
+                underlying: error
+            )
+        }
     }
 }

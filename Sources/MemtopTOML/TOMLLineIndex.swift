@@ -63,7 +63,15 @@ struct TOMLLineIndex: Sendable {
     }
 
     /// The `=` of a `key = value` line (outside quoted keys), if there is one.
-    private static func assignment(in line: Substring) -> Substring.Index? {
+    private static func assignment(in line: Substring) -> Substring.Index? { firstUnquoted("=", in: line) }
+
+    /// The line without a trailing `# comment` (a `#` inside a string is kept).
+    private static func stripComment(_ line: Substring) -> Substring {
+        firstUnquoted("#", in: line).map { line[..<$0] } ?? line
+    }
+
+    /// The first `target` outside single- or double-quoted text.
+    private static func firstUnquoted(_ target: Character, in line: Substring) -> Substring.Index? {
         var quote: Character? = nil
         for index in line.indices {
             let character = line[index]
@@ -71,27 +79,11 @@ struct TOMLLineIndex: Sendable {
                 if character == open { quote = nil }
             } else if character == "\"" || character == "'" {
                 quote = character
-            } else if character == "=" {
+            } else if character == target {
                 return index
             }
         }
         return nil
-    }
-
-    /// The line without a trailing `# comment` (a `#` inside a string is kept).
-    private static func stripComment(_ line: Substring) -> Substring {
-        var quote: Character? = nil
-        for index in line.indices {
-            let character = line[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "#" {
-                return line[..<index]
-            }
-        }
-        return line
     }
 }
 

@@ -39,17 +39,11 @@ public struct UserConfig: Hashable, Sendable {
     /// Reads `path`; a missing file is the defaults, a bad one an error naming file, line and key.
     public static func load(path: String) throws(PatinoxError) -> UserConfig {
         guard FileManager.default.fileExists(atPath: path) else { return UserConfig() }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .configuration, name: path, operation: "read config"),
-                message: "cannot read the config file: \(error.localizedDescription)",
-                recovery: .reconfigure(hint: "check its permissions, or remove it to use the defaults.")
-            )
-        }
+        let text = try TOMLDocument.readText(
+            path: path,
+            what: "config",
+            hint: "check its permissions, or remove it to use the defaults."
+        )
         var config = try parse(text, file: path)
         config.path = path
         return config

@@ -121,17 +121,11 @@ public struct ThemeCatalog: Sendable {
     @discardableResult
     public mutating func add(path: String) -> Theme? {
         do throws(PatinoxError) {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw PatinoxError(
-                    code: .invalidInput,
-                    context: ErrorContext(component: .configuration, name: path, operation: "read theme"),
-                    message: "cannot read the theme file: \(error.localizedDescription)",
-                    recovery: .reconfigure(hint: "check the path, or name a built-in theme.")
-                )
-            }
+            let text = try TOMLDocument.readText(
+                path: path,
+                what: "theme",
+                hint: "check the path, or name a built-in theme."
+            )
             let theme = try Theme.parse(text, file: path)
             themes.removeAll { $0.name == theme.name }
             themes.append(theme)

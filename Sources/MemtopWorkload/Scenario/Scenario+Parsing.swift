@@ -6,18 +6,11 @@ extension Scenario {
     /// Reads a scenario file. Every problem — bad TOML, an unknown key, a wrong type, a value out of range,
     /// inconsistent settings — is a ``PatinoxError`` naming the file, the line and the field.
     public static func load(path: String) throws(PatinoxError) -> Scenario {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .configuration, name: path, operation: "read scenario"),
-                message: "cannot read the scenario file: \(error.localizedDescription)",
-                recovery: .reconfigure(hint: "check the path (scenarios ship in demo/*.toml)."),
-                underlying: error
-            )
-        }
+        let text = try TOMLDocument.readText(
+            path: path,
+            what: "scenario",
+            hint: "check the path (scenarios ship in demo/*.toml)."
+        )
         return try parse(text, file: path)
     }
 
