@@ -55,6 +55,16 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "MemtopFeed",
+            dependencies: [
+                "PatinoxMemory",
+                "MemtopUI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(name: "CNCurses"),
         .target(
             name: "MemtopUI",
@@ -88,6 +98,10 @@ let package = Package(
             name: "MemtopUITests",
             dependencies: ["MemtopUI", "MemtopTOML", "PatinoxMemory"],
             exclude: ["Fixtures", "Golden"]
+        ),
+        .testTarget(
+            name: "MemtopFeedTests",
+            dependencies: ["MemtopFeed", "MemtopWorkload", "PatinoxMemory"]
         ),
         .testTarget(
             name: "MemtopWorkloadTests",

@@ -1,0 +1,189 @@
+import NIOCore
+import NIOPosix
+import PatinoxMemory
+
+// Opening the TCP connection, the INFO/CONNECT/PING handshake, and reconnecting after a loss.
+extension NATSClient {
+    func open() async throws(PatinoxError) {
+        do {
+            try await connectOnce()
+        } catch let error as PatinoxError {
+            throw error
+        } catch {
+            throw feedError(
+                "connect",
+                "cannot reach \(options.url): \(error)",
+                hint: "check that nats-server runs there (nats-server -p \(options.port)) and the address is right."
+            )
+        }
+    }
+
+    /// One connection attempt: TCP, then INFO → CONNECT + PING → PONG (or -ERR with the server's reason).
+    func connectOnce() async throws {
+        let handshake = group.next().makePromise(of: NATSServerInfo.self)
+        let connectLine = self.connectLine
+        let channel = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(3))
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        NATSChannelHandler(client: self, handshake: handshake, connectLine: connectLine)
+                    )
+                }
+            }
+            .connect(host: options.host, port: options.port).get()
+        let info: NATSServerInfo
+        do {
+            info = try await handshake.futureResult.get()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        let (subscriptions, pending) = state.withLockedValue { state in
+            state.channel = channel
+            state.connection = .connected
+            state.maximumPayload = info.maxPayload ?? state.maximumPayload
+            defer {
+                state.pending = []
+                state.pendingBytes = 0
+            }
+            return (state.subscriptions, state.pending)
+        }
+        var frames: [UInt8] = []
+        for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
+            frames += Array("SUB \(subscription.subject) \(sid)\r\n".utf8)
+        }
+        for frame in pending { frames += frame }
+        if !frames.isEmpty { try await channel.writeAndFlush(channel.allocator.buffer(bytes: frames)) }
+    }
+
+    var connectLine: [UInt8] {
+        var fields = [
+            "\"verbose\":false", "\"pedantic\":false", "\"lang\":\"swift\"", "\"version\":\"\(PatinoxMemory.version)\"",
+            "\"protocol\":1", "\"headers\":false", "\"name\":\(NATSJSON.quote(options.name))",
+        ]
+        if let user = options.user { fields.append("\"user\":\(NATSJSON.quote(user))") }
+        if let password = options.password { fields.append("\"pass\":\(NATSJSON.quote(password))") }
+        if let token = options.token { fields.append("\"auth_token\":\(NATSJSON.quote(token))") }
+        return Array("CONNECT {\(fields.joined(separator: ","))}\r\nPING\r\n".utf8)
+    }
+
+    /// The connection dropped: reconnect with doubling, jittered delays until it works or the client closes.
+    func connectionLost(_ reason: String) {
+        let start = state.withLockedValue { state -> Bool in
+            guard !state.closed, case .connected = state.connection else { return false }
+            state.channel = nil
+            state.connection = .reconnecting(attempt: 1, lastError: reason)
+            return true
+        }
+        guard start else { return }
+        Task { [self] in
+            var attempt = 1
+            var delay = options.reconnectDelay
+            while !state.withLockedValue({ $0.closed }) {
+                try? await Task.sleep(for: delay * Double.random(in: 0.8...1.2))
+                do {
+                    try await connectOnce()
+                    state.withLockedValue { $0.reconnects += 1 }
+                    return
+                } catch {
+                    attempt += 1
+                    delay = min(delay * 2, options.maximumReconnectDelay)
+                    let text = "\(error)"
+                    state.withLockedValue { state in
+                        if !state.closed { state.connection = .reconnecting(attempt: attempt, lastError: text) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Reads the server's bytes, answers PINGs, runs the handshake, hands messages to the client.
+final class NATSChannelHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private var parser = NATSParser()
+    private let client: NATSClient
+    private let handshake: EventLoopPromise<NATSServerInfo>
+    private let connectLine: [UInt8]
+    private var info: NATSServerInfo?
+    private var handshaking = true
+
+    init(client: NATSClient, handshake: EventLoopPromise<NATSServerInfo>, connectLine: [UInt8]) {
+        self.client = client
+        self.handshake = handshake
+        self.connectLine = connectLine
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        do {
+            for message in try parser.feed(bytes) { handle(message, context) }
+        } catch {
+            fail("protocol error: \(error)", context)
+        }
+    }
+
+    private func handle(_ message: NATSServerMessage, _ context: ChannelHandlerContext) {
+        switch message {
+        case .info(let info):
+            if handshaking && self.info == nil {
+                self.info = info
+                context.writeAndFlush(
+                    wrapOutboundOut(context.channel.allocator.buffer(bytes: connectLine)),
+                    promise: nil
+                )
+            }
+        case .pong:
+            if handshaking, let info {
+                handshaking = false
+                handshake.succeed(info)
+            }
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "PONG\r\n")), promise: nil)
+        case .error(let text):
+            if handshaking { fail(text, context) }
+        case .ok:
+            break
+        case .message:
+            client.deliver(message)
+        }
+    }
+
+    private func fail(_ reason: String, _ context: ChannelHandlerContext) {
+        if handshaking {
+            handshaking = false
+            let hint =
+                reason.localizedCaseInsensitiveContains("authorization")
+                ? "check the user and password (--user/--password) or the token (--token)."
+                : "check the server's log."
+            handshake.fail(
+                client.feedError("connect", "\(client.options.url) refused the connection: \(reason)", hint: hint)
+            )
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if handshaking {
+            handshaking = false
+            handshake.fail(
+                client.feedError(
+                    "connect",
+                    "\(client.options.url) closed the connection during the handshake",
+                    hint: "check the server's log and credentials."
+                )
+            )
+        } else {
+            client.connectionLost("connection to \(client.options.url) lost")
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

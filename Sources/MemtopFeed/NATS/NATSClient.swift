@@ -1,0 +1,236 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PatinoxMemory
+
+/// Where and how to connect.
+public struct NATSOptions: Sendable {
+    public var host: String
+    public var port: Int
+    public var user: String?
+    public var password: String?
+    public var token: String?
+    /// The connection name the server shows (`nats-server` monitoring, logs).
+    public var name = "memtop"
+    /// First delay before reconnecting; doubles (with ±20 % jitter) up to ``maximumReconnectDelay``.
+    public var reconnectDelay: Duration = .milliseconds(100)
+    public var maximumReconnectDelay: Duration = .seconds(2)
+    /// Bytes of outgoing messages kept while disconnected; the oldest are dropped beyond it (and counted).
+    public var outgoingLimit = 4 * 1_048_576
+
+    /// Parses `nats://[user:password@]host[:port]` (port 4222 by default).
+    public init(url: String) throws(PatinoxError) {
+        guard let components = URLComponents(string: url), components.scheme == "nats", let host = components.host,
+            !host.isEmpty
+        else {
+            throw PatinoxError(
+                code: .invalidInput,
+                context: ErrorContext(component: .feed, name: url, operation: "parse broker URL"),
+                message: "'\(url)' is not a NATS URL.",
+                recovery: .reconfigure(hint: "write nats://HOST:PORT, e.g. nats://127.0.0.1:4222.")
+            )
+        }
+        self.host = host
+        port = components.port ?? 4222
+        user = components.user
+        password = components.password
+    }
+
+    var url: String { "nats://\(host):\(port)" }
+}
+
+/// A received message.
+public struct NATSMessage: Sendable {
+    public var subject: String
+    public var replyTo: String?
+    public var payload: [UInt8]
+}
+
+/// What the client is doing, for the header of an attached memtop.
+public enum NATSConnectionState: Sendable, Hashable {
+    case connected
+    /// Lost the server; the next attempt is at this time (seconds since the client started).
+    case reconnecting(attempt: Int, lastError: String)
+    case closed
+}
+
+/// A small NATS client on SwiftNIO: CONNECT with user/password or token, PUB/SUB/UNSUB/MSG, PING/PONG,
+/// request/reply through an inbox, the server's max_payload, reconnection with backoff and jitter that
+/// resubscribes, a bounded outgoing buffer while disconnected (oldest dropped, counted), clean close.
+public final class NATSClient: Sendable {
+    public let options: NATSOptions
+    let group: any EventLoopGroup
+    let state = NIOLockedValueBox(ClientState())
+    let inboxPrefix = "_INBOX.memtop.\(UInt64.random(in: 0...UInt64.max))"
+
+    struct Subscription {
+        var subject: String
+        var handler: @Sendable (NATSMessage) -> Void
+    }
+
+    struct ClientState {
+        var channel: (any Channel)?
+        var connection: NATSConnectionState = .reconnecting(attempt: 0, lastError: "not connected yet")
+        var subscriptions: [Int: Subscription] = [:]
+        var nextSID = 1
+        var maximumPayload = 1_048_576
+        var pending: [[UInt8]] = []
+        var pendingBytes = 0
+        var dropped = 0
+        var reconnects = 0
+        var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
+        var nextRequest = 0
+        var closed = false
+    }
+
+    init(options: NATSOptions, group: any EventLoopGroup) {
+        self.options = options
+        self.group = group
+    }
+
+    /// Connects (failing fast with the server's reason on bad credentials), then keeps the connection up.
+    public static func connect(
+        _ options: NATSOptions,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws(PatinoxError) -> NATSClient {
+        let client = NATSClient(options: options, group: group)
+        try await client.open()
+        _ = client.subscribe("\(client.inboxPrefix).*") { [weak client] message in client?.answer(message) }
+        return client
+    }
+
+    public var connectionState: NATSConnectionState { state.withLockedValue { $0.connection } }
+    /// Outgoing messages dropped while disconnected because the buffer was full.
+    public var droppedMessages: Int { state.withLockedValue { $0.dropped } }
+    public var reconnects: Int { state.withLockedValue { $0.reconnects } }
+    public var maximumPayload: Int { state.withLockedValue { $0.maximumPayload } }
+
+    /// Publishes `payload` to `subject`. Refuses payloads over the server's max_payload; while disconnected
+    /// the message waits in the bounded buffer.
+    public func publish(_ payload: [UInt8], to subject: String, replyTo: String? = nil) throws(PatinoxError) {
+        let limit = maximumPayload
+        guard payload.count <= limit else {
+            throw feedError(
+                "publish",
+                "\(payload.count) bytes to '\(subject)' exceed the server's max_payload of \(limit)",
+                hint: "send less per message (fewer events per snapshot) or raise max_payload."
+            )
+        }
+        var frame = Array("PUB \(subject)\(replyTo.map { " \($0)" } ?? "") \(payload.count)\r\n".utf8)
+        frame += payload
+        frame += [13, 10]
+        send(frame, droppable: true)
+    }
+
+    /// Subscribes; `handler` runs on the connection's event loop for each message. Survives reconnects.
+    @discardableResult
+    public func subscribe(_ subject: String, handler: @escaping @Sendable (NATSMessage) -> Void) -> Int {
+        let sid = state.withLockedValue { state in
+            defer { state.nextSID += 1 }
+            state.subscriptions[state.nextSID] = Subscription(subject: subject, handler: handler)
+            return state.nextSID
+        }
+        send(Array("SUB \(subject) \(sid)\r\n".utf8), droppable: false)
+        return sid
+    }
+
+    public func unsubscribe(_ sid: Int) {
+        state.withLockedValue { _ = $0.subscriptions.removeValue(forKey: sid) }
+        send(Array("UNSUB \(sid)\r\n".utf8), droppable: false)
+    }
+
+    /// Sends a request and waits for the first reply, up to `timeout`.
+    public func request(_ payload: [UInt8], to subject: String, timeout: Duration) async throws(PatinoxError)
+        -> NATSMessage
+    {
+        let token = state.withLockedValue { state in
+            defer { state.nextRequest += 1 }
+            return "\(inboxPrefix).\(state.nextRequest)"
+        }
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                state.withLockedValue { $0.requests[token] = continuation }
+                do throws(PatinoxError) {
+                    try publish(payload, to: subject, replyTo: token)
+                } catch {
+                    if let waiting = state.withLockedValue({ $0.requests.removeValue(forKey: token) }) {
+                        waiting.resume(throwing: error)
+                    }
+                    return
+                }
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    guard let self, let waiting = state.withLockedValue({ $0.requests.removeValue(forKey: token) })
+                    else {
+                        return
+                    }
+                    waiting.resume(
+                        throwing: feedError(
+                            "request",
+                            "no reply from '\(subject)' within \(timeout)",
+                            hint: "check that the engine publishes and answers control."
+                        )
+                    )
+                }
+            }
+        } catch let error as PatinoxError {
+            throw error
+        } catch {
+            throw feedError("request", "\(error)", hint: "retry.")
+        }
+    }
+
+    /// Closes the connection; pending requests fail.
+    public func close() async {
+        let (channel, requests) = state.withLockedValue { state in
+            state.closed = true
+            state.connection = .closed
+            defer { state.requests = [:] }
+            return (state.channel, state.requests)
+        }
+        for (_, waiting) in requests {
+            waiting.resume(throwing: feedError("request", "the client closed", hint: "reconnect."))
+        }
+        try? await channel?.close()
+    }
+
+    func answer(_ message: NATSMessage) {
+        guard let waiting = state.withLockedValue({ $0.requests.removeValue(forKey: message.subject) }) else { return }
+        waiting.resume(returning: message)
+    }
+
+    func deliver(_ message: NATSServerMessage) {
+        guard case .message(let subject, let sid, let replyTo, let payload) = message else { return }
+        let handler = state.withLockedValue { $0.subscriptions[sid]?.handler }
+        handler?(NATSMessage(subject: subject, replyTo: replyTo, payload: payload))
+    }
+
+    /// Writes a frame, or keeps it for after the reconnect (droppable frames go first when the buffer is full).
+    func send(_ frame: [UInt8], droppable: Bool) {
+        let channel = state.withLockedValue { state -> (any Channel)? in
+            if case .connected = state.connection, let channel = state.channel { return channel }
+            guard !state.closed else { return nil }
+            if droppable {
+                state.pending.append(frame)
+                state.pendingBytes += frame.count
+                while state.pendingBytes > options.outgoingLimit, !state.pending.isEmpty {
+                    state.pendingBytes -= state.pending.removeFirst().count
+                    state.dropped += 1
+                }
+            }
+            return nil
+        }
+        guard let channel else { return }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: frame), promise: nil)
+    }
+
+    func feedError(_ operation: String, _ message: String, hint: String) -> PatinoxError {
+        PatinoxError(
+            code: .feedFailed,
+            context: ErrorContext(component: .feed, name: options.url, operation: operation),
+            message: message,
+            recovery: .reconfigure(hint: hint)
+        )
+    }
+}

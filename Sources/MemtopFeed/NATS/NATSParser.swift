@@ -1,0 +1,134 @@
+/// A message from a NATS server.
+public enum NATSServerMessage: Hashable, Sendable {
+    case info(NATSServerInfo)
+    case message(subject: String, sid: Int, replyTo: String?, payload: [UInt8])
+    case ping
+    case pong
+    case ok
+    case error(String)
+}
+
+/// What the server says about itself in INFO (the fields memtop uses).
+public struct NATSServerInfo: Hashable, Sendable, Decodable {
+    public var serverID: String?
+    public var version: String?
+    public var maxPayload: Int?
+    public var authRequired: Bool?
+    public var headers: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case serverID = "server_id"
+        case version
+        case maxPayload = "max_payload"
+        case authRequired = "auth_required"
+        case headers
+    }
+}
+
+/// A protocol error: the stream cannot be trusted after it (the connection is closed and reopened).
+public struct NATSProtocolError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// The NATS client protocol's server side, parsed incrementally: feed it bytes as they arrive, in any
+/// fragments, and it returns the complete messages. A pure value (no I/O), fuzzed in Fuzz/.
+public struct NATSParser: Sendable {
+    /// The longest control line accepted (the server's own limit is 4096).
+    public static let maximumControlLine = 4_096
+    /// The largest payload accepted; the server's max_payload when it told us.
+    public var maximumPayload: Int
+    private var buffer: [UInt8] = []
+    private var start = 0
+    /// A MSG header waiting for its payload.
+    private var pending: (subject: String, sid: Int, replyTo: String?, count: Int)?
+
+    public init(maximumPayload: Int = 64 * 1_048_576) {
+        self.maximumPayload = maximumPayload
+    }
+
+    public mutating func feed(_ bytes: some Sequence<UInt8>) throws(NATSProtocolError) -> [NATSServerMessage] {
+        buffer.append(contentsOf: bytes)
+        var messages: [NATSServerMessage] = []
+        while let message = try next() { messages.append(message) }
+        if start > 0 && start >= buffer.count / 2 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        return messages
+    }
+
+    private mutating func next() throws(NATSProtocolError) -> NATSServerMessage? {
+        if let header = pending {
+            guard buffer.count - start >= header.count + 2 else { return nil }
+            let payload = Array(buffer[start..<(start + header.count)])
+            guard buffer[start + header.count] == 13, buffer[start + header.count + 1] == 10 else {
+                throw NATSProtocolError(description: "payload of \(header.count) bytes not followed by CRLF")
+            }
+            start += header.count + 2
+            pending = nil
+            return .message(subject: header.subject, sid: header.sid, replyTo: header.replyTo, payload: payload)
+        }
+        guard let end = lineEnd() else {
+            if buffer.count - start > Self.maximumControlLine {
+                throw NATSProtocolError(description: "control line longer than \(Self.maximumControlLine) bytes")
+            }
+            return nil
+        }
+        let line = String(decoding: buffer[start..<end], as: UTF8.self)
+        start = end + 2
+        return try parse(line)
+    }
+
+    private func lineEnd() -> Int? {
+        var index = start
+        let limit = min(buffer.count - 1, start + Self.maximumControlLine)
+        while index < limit {
+            if buffer[index] == 13 && buffer[index + 1] == 10 { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func parse(_ line: String) throws(NATSProtocolError) -> NATSServerMessage? {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard let verb = words.first?.uppercased() else { return nil }  // an empty line is ignored
+        switch verb {
+        case "PING": return .ping
+        case "PONG": return .pong
+        case "+OK": return .ok
+        case "-ERR":
+            let text = line.dropFirst(4).trimmingCharacters(in: " '")
+            return .error(text)
+        case "INFO":
+            let json = line.dropFirst(4).drop { $0 == " " }
+            guard let info = NATSJSON.decodeInfo(Array(json.utf8)) else {
+                throw NATSProtocolError(description: "INFO without valid JSON")
+            }
+            if let maximum = info.maxPayload, maximum > 0 { maximumPayload = maximum }
+            return .info(info)
+        case "MSG":
+            guard words.count == 4 || words.count == 5, let sid = Int(words[2]),
+                let count = Int(words[words.count - 1]),
+                count >= 0
+            else {
+                throw NATSProtocolError(description: "malformed MSG line '\(line.prefix(200))'")
+            }
+            guard count <= maximumPayload else {
+                throw NATSProtocolError(description: "MSG of \(count) bytes exceeds the \(maximumPayload)-byte limit")
+            }
+            pending = (String(words[1]), sid, words.count == 5 ? String(words[3]) : nil, count)
+            return try next()
+        default:
+            throw NATSProtocolError(description: "unknown operation '\(verb.prefix(20))'")
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var result = self
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return String(result)
+    }
+}
