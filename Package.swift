@@ -81,6 +81,7 @@ let package = Package(
                 "PatinoxMemory",
                 "MemtopWorkload",
                 "MemtopUI",
+                "MemtopFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

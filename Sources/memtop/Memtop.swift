@@ -12,7 +12,9 @@ struct Memtop: AsyncParsableCommand {
             demo scenario (`memtop demo --scenario demo/flash-sale.toml` for another one).
             """,
         version: PatinoxMemory.version,
-        subcommands: [DemoCommand.self, SnapshotCommand.self, CacheReplayCommand.self],
+        subcommands: [
+            DemoCommand.self, AttachCommand.self, PublishCommand.self, SnapshotCommand.self, CacheReplayCommand.self,
+        ],
         defaultSubcommand: DemoCommand.self
     )
 }

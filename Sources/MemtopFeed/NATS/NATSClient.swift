@@ -37,7 +37,8 @@ public struct NATSOptions: Sendable {
         password = components.password
     }
 
-    var url: String { "nats://\(host):\(port)" }
+    /// `nats://HOST:PORT` (credentials left out, for messages).
+    public var url: String { "nats://\(host):\(port)" }
 }
 
 /// A received message.

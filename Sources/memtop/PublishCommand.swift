@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import MemtopFeed
+import MemtopWorkload
+import PatinoxMemory
+
+/// `memtop publish`: a headless engine with synthetic load that publishes to a NATS broker.
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Run a demo scenario headless and publish its engine to a NATS broker.",
+        discussion: """
+            Snapshots go to memtop.v1.NAME.snapshot every interval, events to memtop.v1.NAME.events; control
+            requests on memtop.v1.NAME.control are answered only with --allow-control (refused otherwise).
+            """
+    )
+
+    @Option(help: "The broker, nats://[user:password@]HOST:PORT.")
+    var broker: String
+
+    @Option(help: "The engine's name on the feed (letters, digits, - and _).")
+    var name: String
+
+    @Option(help: "A scenario file (demo/*.toml). Default: the built-in steady scenario.")
+    var scenario: String?
+
+    @Option(help: "Milliseconds between snapshots.")
+    var interval = 250
+
+    @Option(help: "Stop after this many seconds (default: run until interrupted).")
+    var seconds: Double?
+
+    @Option(help: "A token for brokers that use token authentication.")
+    var token: String?
+
+    @Flag(help: "Let attached memtops resize pools, inject faults, flush caches and reset statistics.")
+    var allowControl = false
+
+    func validate() throws {
+        guard interval >= 10 else { throw ValidationError("--interval must be at least 10 ms.") }
+    }
+
+    func run() async throws {
+        let scenario = try scenario.map { path throws(PatinoxError) in try Scenario.load(path: path) } ?? .builtin
+        var options = try NATSOptions(url: broker)
+        options.token = token
+        options.name = "memtop publish \(name)"
+        let client = try await NATSClient.connect(options)
+        let service = try SyntheticService(scenario: scenario, engine: Engine(name: name))
+        let publisher = try FeedPublisher(
+            engine: service.engine,
+            client: client,
+            name: name,
+            interval: .milliseconds(Int64(interval)),
+            allowControl: allowControl
+        )
+        let load = Task { await service.run() }
+        let feed = Task { await publisher.run() }
+        print(
+            "publishing engine '\(name)' (scenario '\(scenario.name)') to \(options.url)"
+                + (allowControl ? ", control allowed" : ", control refused")
+        )
+        if let seconds {
+            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        } else {
+            await waitForTermination()
+        }
+        feed.cancel()
+        load.cancel()
+        await load.value
+        await service.shutdown()
+        await client.close()
+    }
+}
+
+/// Returns when SIGINT or SIGTERM arrives.
+func waitForTermination() async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let once = OnceFlag()
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                if once.claim() { continuation.resume() }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+}
+
+nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []
+
+/// True the first time only.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func claim() -> Bool {
+        lock.withLock {
+            defer { done = true }; return !done
+        }
+    }
+}

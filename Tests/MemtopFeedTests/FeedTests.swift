@@ -1,0 +1,92 @@
+import Foundation
+import MemtopWorkload
+import PatinoxMemory
+import Testing
+
+@testable import MemtopFeed
+
+@Suite("Feed: publish → attach over a real nats-server", .serialized)
+struct FeedTests {
+    /// A publishing engine (the built-in scenario) and a remote source attached to it.
+    func publishAndAttach(allowControl: Bool) async throws -> (
+        NATSServerProcess, SyntheticService, Task<Void, Never>, RemoteSource, [NATSClient]
+    ) {
+        let server = try NATSServerProcess()
+        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let service = try SyntheticService(scenario: .builtin, engine: Engine(name: "shop"))
+        let publisher = try FeedPublisher(
+            engine: service.engine,
+            client: publisherClient,
+            name: "shop",
+            interval: .milliseconds(100),
+            allowControl: allowControl
+        )
+        let source = RemoteSource(client: viewerClient, engine: "shop")
+        let load = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await service.run() }
+                group.addTask { await publisher.run() }
+            }
+        }
+        return (server, service, load, source, [publisherClient, viewerClient])
+    }
+
+    func result(_ source: RemoteSource, _ command: ControlCommand) async -> Result<String, PatinoxError> {
+        await withCheckedContinuation { continuation in source.send(command) { continuation.resume(returning: $0) } }
+    }
+
+    @Test("snapshots arrive; a resize by request/reply changes the remote engine; the engine list hears it")
+    func roundTrip() async throws {
+        guard natsAvailable() else { return }
+        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: true)
+        #expect(await eventually { source.latest()?.pools.first?.name == "db" })
+        #expect(source.latest()?.engine == "shop" && source.status() == nil)
+        #expect(await RemoteSource.listEngines(client: clients[1], listening: 0.5) == ["shop"])
+        let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
+        #expect((try? outcome.get())?.contains("resized") == true, "\(outcome)")
+        #expect(service.pool.status().maximum == 13)
+        #expect(await eventually { source.latest()?.pools.first?.maximum == 13 })
+        let bad = await result(source, .resizePool(pool: "nope", minimum: 1, maximum: 2))
+        #expect(throws: PatinoxError.self) { try bad.get() }
+        load.cancel()
+        for client in clients { await client.close() }
+        await service.shutdown()
+        _ = server
+    }
+
+    @Test("control is refused, with a reply that says so, unless the owner allowed it")
+    func controlRefused() async throws {
+        guard natsAvailable() else { return }
+        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        #expect(await eventually { source.latest() != nil })
+        let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
+        switch outcome {
+        case .success: Issue.record("a refused engine applied a command")
+        case .failure(let error): #expect(error.message.contains("--allow-control"), "\(error)")
+        }
+        #expect(service.pool.status().maximum != 13)
+        load.cancel()
+        for client in clients { await client.close() }
+        await service.shutdown()
+        _ = server
+    }
+
+    @Test("garbage and wrong-version messages are counted and shown, never passed on")
+    func garbage() async throws {
+        guard natsAvailable() else { return }
+        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        #expect(await eventually { source.latest() != nil })
+        let vandal = try await NATSClient.connect(try NATSOptions(url: server.url))
+        try vandal.publish(Array("{not json".utf8), to: FeedSubjects.snapshot("shop"))
+        var future = try #require(source.latest())
+        future.schemaVersion = 99
+        try vandal.publish(try future.jsonData(), to: FeedSubjects.snapshot("shop"))
+        #expect(await eventually { (source.status() ?? "").contains("2 bad message") }, "\(source.status() ?? "")")
+        #expect(source.latest()?.schemaVersion == 1)
+        load.cancel()
+        for client in clients + [vandal] { await client.close() }
+        await service.shutdown()
+        _ = server
+    }
+}
