@@ -22,16 +22,22 @@ extension NATSClient {
     func connectOnce() async throws {
         let handshake = group.next().makePromise(of: NATSServerInfo.self)
         let connectLine = self.connectLine
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(3))
-            .channelInitializer { [self] channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(
-                        NATSChannelHandler(client: self, handshake: handshake, connectLine: connectLine)
-                    )
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.seconds(3))
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NATSChannelHandler(client: self, handshake: handshake, connectLine: connectLine)
+                        )
+                    }
                 }
-            }
-            .connect(host: options.host, port: options.port).get()
+                .connect(host: options.host, port: options.port).get()
+        } catch {
+            handshake.fail(error)  // a promise must never be left unfulfilled (NIO traps on leaks)
+            throw error
+        }
         let info: NATSServerInfo
         do {
             info = try await handshake.futureResult.get()

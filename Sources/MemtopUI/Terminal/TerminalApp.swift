@@ -80,7 +80,10 @@ public final class TerminalApp: Sendable {
         while !state.quitting, !stopRequested.withLockedValue({ $0 }) {
             let now = elapsed()
             if now >= nextRefresh {
-                if let snapshot = source.latest() { _ = state.reduce(.snapshot(snapshot, now: now)) }
+                // Only a new snapshot counts: a remote source that went quiet must turn STALE.
+                if let snapshot = source.latest(), snapshot.takenAt != state.snapshot?.takenAt || state.paused {
+                    _ = state.reduce(.snapshot(snapshot, now: now))
+                }
                 _ = state.reduce(.feedStatus(source.status()))
                 nextRefresh = max(nextRefresh + state.refreshSeconds, now + state.refreshSeconds / 2)
                 dirty = true
