@@ -27,22 +27,11 @@ struct AttachCommand: AsyncParsableCommand {
     @Option(help: "A token for brokers that use token authentication.")
     var token: String?
 
-    @Flag(help: "Disable every control key.")
-    var readOnly = false
-
-    @Option(help: "Milliseconds between refreshes (at least 100).")
-    var refresh: Int?
-
-    @Option(help: "A theme name or file.")
-    var theme: String?
-
-    @Flag(help: "Plain ASCII glyphs.")
-    var ascii = false
+    @OptionGroup var ui: UIOptions
 
     func validate() throws {
         if password != nil && user == nil { throw ValidationError("--password needs --user.") }
         if token != nil && user != nil { throw ValidationError("choose --user/--password or --token, not both.") }
-        if let refresh, refresh < 100 { throw ValidationError("--refresh must be at least 100 ms.") }
     }
 
     func run() async throws {
@@ -61,15 +50,7 @@ struct AttachCommand: AsyncParsableCommand {
             guard let picked = Self.pick(engines, broker: options.url) else { return }
             name = picked
         }
-        let environment = ProcessInfo.processInfo.environment
-        let settings = UISettings.resolve(
-            configPath: UserConfig.defaultPath(environment: environment),
-            theme: theme,
-            refresh: refresh,
-            ascii: ascii,
-            readOnly: readOnly,
-            environment: environment
-        )
+        let settings = ui.settings()
         let source = RemoteSource(client: client, engine: name)
         try await TerminalApp(source: source, options: settings.options).run()
     }

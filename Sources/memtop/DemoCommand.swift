@@ -19,38 +19,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "A scenario file (demo/*.toml). Default: the built-in steady scenario.")
     var scenario: String?
 
-    @Option(help: "Milliseconds between refreshes (at least 100). Default: the config's, else 500.")
-    var refresh: Int?
-
-    @Option(help: "A theme name (default, light, mono, nord, or themes/*.toml) or a theme file path.")
-    var theme: String?
-
-    @Flag(help: "Plain ASCII instead of block and braille glyphs (automatic when the locale is not UTF-8).")
-    var ascii = false
-
-    @Flag(help: "Disable every control key (resize, faults, flush, reset); the header says so.")
-    var readOnly = false
-
-    @Option(help: "The config file to read instead of $XDG_CONFIG_HOME/memtop/config.toml.")
-    var config: String?
+    @OptionGroup var ui: UIOptions
 
     @Flag(help: "Print the effective configuration as TOML and exit.")
     var printConfig = false
 
-    func validate() throws {
-        if let refresh, refresh < 100 { throw ValidationError("--refresh must be at least 100 ms.") }
-    }
-
     func run() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let settings = UISettings.resolve(
-            configPath: config ?? UserConfig.defaultPath(environment: environment),
-            theme: theme,
-            refresh: refresh,
-            ascii: ascii,
-            readOnly: readOnly,
-            environment: environment
-        )
+        let settings = ui.settings()
         if printConfig {
             print(settings.config.fileText, terminator: "")
             for warning in settings.warnings { FileHandle.standardError.write(Data("memtop: \(warning)\n".utf8)) }

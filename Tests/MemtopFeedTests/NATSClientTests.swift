@@ -94,7 +94,11 @@ struct NATSClientTests {
         #expect(await eventually { inbox.count == 1 })
         server.stop()
         // Several failed attempts while the server is down (each one a refused TCP connect).
-        #expect(await eventually { if case .reconnecting(let attempt, _) = client.connectionState { attempt >= 3 } else { false } })
+        #expect(
+            await eventually {
+                if case .reconnecting(let attempt, _) = client.connectionState { attempt >= 3 } else { false }
+            }
+        )
         try server.start()
         let started = ContinuousClock.now
         #expect(await eventually(5) { client.connectionState == .connected && publisher.connectionState == .connected })
