@@ -102,7 +102,8 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopFeedTests",
-            dependencies: ["MemtopFeed", "MemtopWorkload", "PatinoxMemory"]
+            dependencies: ["MemtopFeed", "MemtopWorkload", "PatinoxMemory"],
+            exclude: ["Interop"]
         ),
         .testTarget(
             name: "MemtopWorkloadTests",

@@ -89,4 +89,39 @@ struct FeedTests {
         await service.shutdown()
         _ = server
     }
+
+    @Test("an independent client (nats-py) validates the published JSON and its garbage is survived")
+    func natsPyInterop() async throws {
+        guard natsAvailable() else { return }
+        guard runPython(["-c", "import nats"]) == 0 else {
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nats-py is required in CI (.ci/run installs it)")
+            print("nats-py not installed: interop test skipped outside CI")
+            return
+        }
+        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        #expect(await eventually { source.latest() != nil })
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "Interop/nats_interop.py"
+        )
+        let status = try await Task.detached { runPython([script.path, server.url, "shop"]) }.value
+        #expect(status == 0, "nats_interop.py found schema problems (see its output)")
+        #expect(await eventually { (source.status() ?? "").contains("4 bad message") }, "\(source.status() ?? "")")
+        #expect(source.latest()?.schemaVersion == 1 && source.latest()?.engine == "shop")
+        load.cancel()
+        for client in clients { await client.close() }
+        await service.shutdown()
+        _ = server
+    }
+}
+
+/// Runs python3 with `arguments` and returns its exit status (output goes to the test log).
+func runPython(_ arguments: [String]) -> Int32 {
+    let words = ["/usr/bin/env", "python3"] + arguments
+    let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xFF
 }

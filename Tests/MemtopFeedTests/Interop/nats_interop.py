@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""An independent client (nats-py) against memtop's feed: validates a published snapshot against the
+schema of docs/FEED.md, then publishes garbage the attached memtop must survive.
+
+    python3 nats_interop.py nats://127.0.0.1:4222 ENGINE
+Exit 0 when the snapshot is valid; prints what is wrong otherwise.
+"""
+import asyncio
+import json
+import sys
+
+import nats
+
+NUMBER = (int, float)
+SCHEMA = {
+    "schemaVersion": int, "engine": str, "takenAt": int, "pools": list, "caches": list, "guards": list,
+    "scopes": list, "mappings": list, "faults": list, "events": list, "health": dict,
+}
+POOL = {"name": str, "phase": str, "total": int, "idle": int, "leased": int, "waiters": int, "minimum": int,
+        "maximum": int, "circuitOpen": bool, "counters": dict, "acquireLatency": dict}
+LATENCY = {"count": int, "p50": int, "p90": int, "p99": int, "p999": int, "max": int}
+CACHE = {"name": str, "policy": str, "count": int, "weight": int, "stats": dict, "squeezed": bool,
+         "forcingMisses": bool}
+STATS = {"hits": int, "misses": int, "evictions": int, "expirations": int}
+GUARDS = {"name": str, "status": dict, "failingCleanups": bool}
+MAPPING = {"path": str, "bytes": int, "writable": bool, "pages": int, "residentPages": int, "regions": list}
+EVENT = {"at": int, "component": str, "kind": str, "message": str}
+
+
+def check(value, shape, where, problems):
+    if not isinstance(value, dict):
+        problems.append(f"{where}: not an object")
+        return
+    for key, kind in shape.items():
+        if key not in value:
+            problems.append(f"{where}.{key}: missing")
+        elif not isinstance(value[key], kind) or (kind is int and isinstance(value[key], bool)):
+            problems.append(f"{where}.{key}: {type(value[key]).__name__}, expected {kind.__name__}")
+
+
+def validate(snapshot):
+    problems = []
+    check(snapshot, SCHEMA, "snapshot", problems)
+    if problems:
+        return problems
+    if snapshot["schemaVersion"] != 1:
+        problems.append(f"schemaVersion {snapshot['schemaVersion']}")
+    for index, pool in enumerate(snapshot["pools"]):
+        check(pool, POOL, f"pools[{index}]", problems)
+        check(pool.get("acquireLatency"), LATENCY, f"pools[{index}].acquireLatency", problems)
+    for index, cache in enumerate(snapshot["caches"]):
+        check(cache, CACHE, f"caches[{index}]", problems)
+        check(cache.get("stats"), STATS, f"caches[{index}].stats", problems)
+    for index, guards in enumerate(snapshot["guards"]):
+        check(guards, GUARDS, f"guards[{index}]", problems)
+    for index, mapping in enumerate(snapshot["mappings"]):
+        check(mapping, MAPPING, f"mappings[{index}]", problems)
+    for index, event in enumerate(snapshot["events"]):
+        check(event, EVENT, f"events[{index}]", problems)
+    if snapshot["health"].get("overall") not in ("healthy", "degraded", "unhealthy"):
+        problems.append("health.overall")
+    return problems
+
+
+async def main(url, engine):
+    client = await nats.connect(url)
+    subscription = await client.subscribe(f"memtop.v1.{engine}.snapshot")
+    message = await subscription.next_msg(timeout=5)
+    problems = validate(json.loads(message.data))
+    # Garbage for the attached viewers: not JSON, JSON of the wrong shape, a future schema, an empty message.
+    subject = f"memtop.v1.{engine}.snapshot"
+    for garbage in [b"\x00\xff not json", b'{"schemaVersion": 1}', json.dumps({"schemaVersion": 7}).encode(), b""]:
+        await client.publish(subject, garbage)
+    await client.flush()
+    await client.close()
+    for problem in problems:
+        print("schema:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(sys.argv[1], sys.argv[2])))
