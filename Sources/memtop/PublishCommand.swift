@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemtopFeed
+import MemtopUI
 import MemtopWorkload
 import PatinoxMemory
 
@@ -63,41 +64,12 @@ struct PublishCommand: AsyncParsableCommand {
         if let seconds {
             try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
         } else {
-            await waitForTermination()
+            await TerminationSignals.wait()
         }
         feed.cancel()
         load.cancel()
         await load.value
         await service.shutdown()
         await client.close()
-    }
-}
-
-/// Returns when SIGINT or SIGTERM arrives.
-func waitForTermination() async {
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-        let once = OnceFlag()
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler {
-                if once.claim() { continuation.resume() }
-            }
-            source.resume()
-            signalSources.append(source)
-        }
-    }
-}
-
-nonisolated(unsafe) private var signalSources: [any DispatchSourceSignal] = []
-
-/// True the first time only.
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var done = false
-    func claim() -> Bool {
-        lock.withLock {
-            defer { done = true }; return !done
-        }
     }
 }

@@ -168,8 +168,7 @@ public struct AppState: Sendable {
             return names.sorted { (activity($0), $1) > (activity($1), $0) }
         case .health:
             func rank(_ name: String) -> Int {
-                let health = snapshot.health.components.first { $0.key.hasSuffix("/\(name)") }?.value.health
-                return health == .unhealthy ? 2 : health == .degraded ? 1 : 0
+                snapshot.health.components.first { $0.key.hasSuffix("/\(name)") }?.value.health.severity ?? 0
             }
             return names.sorted { (rank($0), $1) > (rank($1), $0) }
         }

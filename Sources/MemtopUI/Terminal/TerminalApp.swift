@@ -35,14 +35,8 @@ public final class TerminalApp: Sendable {
 
     /// Runs until the user quits or a signal arrives; returns when the terminal has been restored.
     public func run() async throws {
-        let signals = [SIGINT, SIGTERM].map { signal -> any DispatchSourceSignal in
-            Foundation.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal, queue: .global())
-            source.setEventHandler { [stopRequested] in stopRequested.withLockedValue { $0 = true } }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
+        let signals = TerminationSignals { [stopRequested] in stopRequested.withLockedValue { $0 = true } }
+        defer { signals.cancel() }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             // ncurses blocks in reads and must stay on one thread: a thread of its own, not the cooperative pool.
             Thread.detachNewThread { [self] in
@@ -71,10 +65,7 @@ public final class TerminalApp: Sendable {
         _ = state.reduce(.resize(width: size.width, height: size.height))
         if let message = options.startupMessage { state.show(message, .error) }
         let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let (seconds, attoseconds) = (ContinuousClock.now - start).components
-            return Double(seconds) + Double(attoseconds) * 1e-18
-        }
+        func elapsed() -> Double { (ContinuousClock.now - start).inSeconds }
         var nextRefresh = 0.0
         var dirty = true
         while !state.quitting, !stopRequested.withLockedValue({ $0 }) {

@@ -37,8 +37,7 @@ enum Format {
     }
 
     static func duration(_ value: Duration) -> String {
-        let (seconds, attoseconds) = value.components
-        return nanoseconds(Double(seconds) * 1e9 + Double(attoseconds) / 1e9)
+        nanoseconds(value.inSeconds * 1e9)
     }
 
     /// 0.781 → "78.1%".

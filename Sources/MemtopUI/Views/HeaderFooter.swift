@@ -56,7 +56,7 @@ extension Painter {
         } else if !state.warnings.isEmpty {
             let text = state.warnings.map { "\($0.name): \($0.text)" }.joined(separator: " · ")
             canvas.put(
-                " \(glyphs == .ascii ? "!" : "⚠") \(state.warnings.count) warning\(state.warnings.count == 1 ? "" : "s"): \(text)",
+                " ⚠ \(state.warnings.count) warning\(state.warnings.count == 1 ? "" : "s"): \(text)",
                 x: 0,
                 y: 1,
                 style: CellStyle(.warn, bold: true),

@@ -109,7 +109,7 @@ struct Painter {
         guard let warning = state.warnings(for: panel, name).first else { return }
         // The short name only ("starving"): the whole text is on the header's warning line.
         let short = warning.text.split(separator: ":").first.map(String.init) ?? warning.text
-        let badge = (glyphs == .ascii ? "! " : "⚠ ") + short
+        let badge = "⚠ " + short  // ASCII terminals get "!" from the final asciify pass
         canvas.put(badge, x: max(right - badge.count, 0), y: y, style: CellStyle(.warn, bold: true))
     }
 }

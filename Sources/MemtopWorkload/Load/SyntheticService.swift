@@ -90,7 +90,8 @@ public final class SyntheticService: Sendable {
         let phase = settings.phase
         phaseName.withLockedValue { $0 = phase.name }
         backend.update(settings.backend)
-        if settings.poolMinimum != pool.status().minimum || settings.poolMaximum != pool.status().maximum {
+        let size = pool.status()
+        if settings.poolMinimum != size.minimum || settings.poolMaximum != size.maximum {
             try? pool.resize(minimum: settings.poolMinimum, maximum: settings.poolMaximum)
         }
         engine.record(

@@ -77,8 +77,10 @@ public struct MappingSnapshot: Sendable, Codable, Hashable {
 public enum Health: String, Sendable, Codable, Hashable, Comparable {
     case healthy, degraded, unhealthy
 
-    public static func < (lhs: Health, rhs: Health) -> Bool { lhs.rank < rhs.rank }
-    private var rank: Int {
+    public static func < (lhs: Health, rhs: Health) -> Bool { lhs.severity < rhs.severity }
+
+    /// 0 healthy, 1 degraded, 2 unhealthy: for ordering, gauges and sorting.
+    public var severity: Int {
         switch self {
         case .healthy: 0
         case .degraded: 1

@@ -39,8 +39,7 @@ public enum RecoveryStrategy: Sendable, Hashable {
 extension Duration {
     /// A short human form: `850 µs`, `12 ms`, `2.5 s`.
     public var humanReadable: String {
-        let (seconds, attoseconds) = components
-        let nanos = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+        let nanos = inSeconds * 1e9
         switch nanos {
         case ..<1_000: return "\(Int(nanos)) ns"
         case ..<1_000_000: return "\(Int(nanos / 1_000)) µs"

@@ -31,6 +31,12 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
 }
 
 extension Duration {
+    /// The duration in seconds, as a `Double` (for rates, gauges and display).
+    public var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) * 1e-18
+    }
+
     /// The duration in whole nanoseconds, 0 for negative durations, saturating at `UInt64.max`.
     public var nanosecondsClamped: UInt64 {
         let (seconds, attoseconds) = components

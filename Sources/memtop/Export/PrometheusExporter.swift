@@ -26,10 +26,15 @@ final class PrometheusExporter {
                 "memtop_health",
                 [("component", component)],
                 "0 healthy, 1 degraded, 2 unhealthy",
-                health.health.level
+                Double(health.health.severity)
             )
         }
-        gauge("memtop_engine_health", [], "Overall: 0 healthy, 1 degraded, 2 unhealthy", snapshot.health.overall.level)
+        gauge(
+            "memtop_engine_health",
+            [],
+            "Overall: 0 healthy, 1 degraded, 2 unhealthy",
+            Double(snapshot.health.overall.severity)
+        )
         gauge("memtop_faults_active", [], "Faults injected and still in force", Double(snapshot.faults.count))
         return registry.emitToString()
     }
@@ -45,7 +50,7 @@ final class PrometheusExporter {
         gauge("memtop_pool_circuit_open", labels, "1 while the circuit breaker is open", pool.circuitOpen ? 1 : 0)
         let latency = pool.acquireLatency
         for (quantile, value) in [("0.5", latency.p50), ("0.9", latency.p90), ("0.99", latency.p99)] {
-            gauge("memtop_pool_acquire_seconds", labels + [("quantile", quantile)], "Acquire latency", value.seconds)
+            gauge("memtop_pool_acquire_seconds", labels + [("quantile", quantile)], "Acquire latency", value.inSeconds)
         }
         let counters = pool.counters
         counter("memtop_pool_acquired_total", labels, "Leases handed out", counters.acquired)
@@ -91,23 +96,5 @@ final class PrometheusExporter {
 
     private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
-    }
-}
-
-extension Health {
-    /// 0 healthy, 1 degraded, 2 unhealthy: for gauges and sorting.
-    var level: Double {
-        switch self {
-        case .healthy: 0
-        case .degraded: 1
-        case .unhealthy: 2
-        }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
     }
 }
