@@ -116,12 +116,6 @@ struct FeedTests {
 
 /// Runs python3 with `arguments` and returns its exit status (output goes to the test log).
 func runPython(_ arguments: [String]) -> Int32 {
-    let words = ["/usr/bin/env", "python3"] + arguments
-    let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, "/usr/bin/env", nil, nil, argv, environ) == 0 else { return -1 }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    return (status >> 8) & 0xFF
+    guard let pid = try? spawn(["/usr/bin/env", "python3"] + arguments) else { return -1 }
+    return waitForExit(pid)
 }

@@ -29,15 +29,7 @@ final class NATSServerProcess: @unchecked Sendable {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
         var words = [binary, "-a", "127.0.0.1", "-p", String(port)]
         if let configPath { words += ["-c", configPath] }
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        let result = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-        guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+        pid = try spawn(words, quiet: true)
         // Ready when the port accepts connections.
         for _ in 0..<100 where !Self.accepts(port) { usleep(50_000) }
     }
@@ -45,8 +37,7 @@ final class NATSServerProcess: @unchecked Sendable {
     func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        _ = waitForExit(pid)
         pid = 0
     }
 
@@ -95,4 +86,28 @@ func natsAvailable() -> Bool {
     )
     print("nats-server not installed: NATS tests skipped outside CI")
     return false
+}
+
+/// Starts `words[0]` with the arguments that follow (output discarded when `quiet`); returns its pid.
+func spawn(_ words: [String], quiet: Bool = false) throws -> pid_t {
+    let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
+    defer { argv.forEach { free($0) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if quiet {
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, words[0], &actions, nil, argv, environ)
+    guard result == 0 else { throw POSIXError(POSIXErrorCode(rawValue: result) ?? .EIO) }
+    return pid
+}
+
+/// Waits for `pid` to exit and returns its exit status.
+func waitForExit(_ pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return (status >> 8) & 0xFF
 }
