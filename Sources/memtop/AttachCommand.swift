@@ -9,68 +9,42 @@ struct AttachCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "attach",
         abstract: "Draw an engine published to a NATS broker (see `memtop publish`) with the terminal UI.",
-        discussion: "Without --engine memtop lists the engines it hears and asks which one to draw."
+        discussion: """
+            Without --engine memtop draws the only engine it hears, or opens the engine picker when it hears
+            several or none yet; e switches engines at any time. --record FILE appends every snapshot of the
+            drawn engine to FILE (play it with `memtop replay FILE`).
+            """
     )
 
-    @Argument(help: "The broker, nats://HOST:PORT.")
-    var broker: String
+    @OptionGroup var connection: BrokerOptions
 
     @Option(help: "The engine to draw.")
     var engine: String?
 
-    @Option(help: "User name for brokers with user/password authorization.")
-    var user: String?
-
-    @Option(help: "Password (with --user).")
-    var password: String?
-
-    @Option(help: "A token for brokers that use token authentication.")
-    var token: String?
+    @Option(help: "Record the drawn engine's snapshots to this file (newline-delimited JSON).")
+    var record: String?
 
     @OptionGroup var ui: UIOptions
 
-    func validate() throws {
-        if password != nil && user == nil { throw ValidationError("--password needs --user.") }
-        if token != nil && user != nil { throw ValidationError("choose --user/--password or --token, not both.") }
-    }
-
     func run() async throws {
-        var options = try NATSOptions(url: broker)
-        options.user = user ?? options.user
-        options.password = password ?? options.password
-        options.token = token
-        options.name = "memtop attach"
-        let client = try await NATSClient.connect(options)
-        defer { Task { await client.close() } }
-        let name: String
-        if let engine {
-            name = engine
-        } else {
-            let engines = await RemoteSource.listEngines(client: client, listening: 1.5)
-            guard let picked = Self.pick(engines, broker: options.url) else { return }
-            name = picked
-        }
-        let settings = ui.settings()
-        let source = RemoteSource(client: client, engine: name)
-        try await TerminalApp(source: source, options: settings.options).run()
-    }
-
-    /// The engine list: one engine is taken at once; several are numbered and the user picks one.
-    static func pick(_ engines: [String], broker: String) -> String? {
-        if engines.isEmpty {
-            print(
-                "No engine is publishing on \(broker) (listened 1.5 s). Start one: memtop publish --broker \(broker) --name NAME"
+        let client = try await connection.connect(as: "memtop attach")
+        let recorder = try record.map { path throws(PatinoxError) in
+            try RecordingWriter(
+                path: path,
+                header: RecordingHeader(engine: engine ?? "(picked in the UI)", source: client.options.url)
             )
-            return nil
         }
-        if engines.count == 1 { return engines[0] }
-        print("Engines on \(broker):")
-        for (index, engine) in engines.enumerated() { print("  \(index + 1). \(engine)") }
-        while true {
-            print("Draw which one (1-\(engines.count), q to quit)? ", terminator: "")
-            guard let line = readLine()?.trimmingCharacters(in: .whitespaces), line != "q" else { return nil }
-            if let number = Int(line), (1...engines.count).contains(number) { return engines[number - 1] }
-            if engines.contains(line) { return line }
+        defer { recorder?.close() }
+        let source = RemoteSource(client: client, engine: engine, recorder: recorder)
+        var settings = ui.settings().options
+        if engine == nil {
+            let heard = await source.waitForEngines(upTo: 1.5)
+            if heard.count == 1 { source.select(engine: heard[0]) } else { settings.openEnginePicker = true }
+        }
+        try await TerminalApp(source: source, options: settings).run()
+        await client.close()
+        if let recorder {
+            print("recorded \(recorder.written.frames) snapshot(s) to \(recorder.path)")
         }
     }
 }

@@ -13,7 +13,8 @@ struct Memtop: AsyncParsableCommand {
             """,
         version: PatinoxMemory.version,
         subcommands: [
-            DemoCommand.self, AttachCommand.self, PublishCommand.self, SnapshotCommand.self, CacheReplayCommand.self,
+            DemoCommand.self, AttachCommand.self, PublishCommand.self, RecordCommand.self, ReplayCommand.self,
+            SnapshotCommand.self, CacheReplayCommand.self,
         ],
         defaultSubcommand: DemoCommand.self
     )

@@ -4,6 +4,7 @@ import PatinoxMemory
 import Testing
 
 @testable import MemtopFeed
+import MemtopUI
 
 @Suite("Feed: publish → attach over a real nats-server", .serialized)
 struct FeedTests {
@@ -42,7 +43,8 @@ struct FeedTests {
         let (server, service, load, source, clients) = try await publishAndAttach(allowControl: true)
         #expect(await eventually { source.latest()?.pools.first?.name == "db" })
         #expect(source.latest()?.engine == "shop" && source.status() == nil)
-        #expect(await RemoteSource.listEngines(client: clients[1], listening: 0.5) == ["shop"])
+        #expect(await source.waitForEngines(upTo: 1) == ["shop"])
+        #expect(source.engines()?.first.map { $0.rate > 0 && $0.bytes > 100 } == true)
         let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
         #expect((try? outcome.get())?.contains("resized") == true, "\(outcome)")
         #expect(service.pool.status().maximum == 13)
@@ -87,6 +89,48 @@ struct FeedTests {
         load.cancel()
         for client in clients + [vandal] { await client.close() }
         await service.shutdown()
+        _ = server
+    }
+
+    @Test("two engines: the picker lists both, a switch draws the other, --record keeps the drawn engine's frames")
+    func switchAndRecord() async throws {
+        guard natsAvailable() else { return }
+        let server = try NATSServerProcess()
+        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let publishers = try ["shop", "books"].map { name in
+            try FeedPublisher(
+                engine: Engine(name: name),
+                client: publisherClient,
+                name: name,
+                interval: .milliseconds(50),
+                allowControl: false
+            )
+        }
+        let feed = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for publisher in publishers { group.addTask { await publisher.run() } }
+            }
+        }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID()).ndjson").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = try RecordingWriter(path: path, header: RecordingHeader(engine: "shop", source: server.url))
+        let source = RemoteSource(client: viewerClient, engine: nil, recorder: recorder)
+        #expect(await source.waitForEngines(upTo: 2) == ["books", "shop"])
+        #expect(source.latest() == nil, "nothing is drawn before a pick")
+        source.select(engine: "shop")
+        #expect(await eventually { source.latest()?.engine == "shop" })
+        #expect(await eventually { recorder.written.frames >= 3 })
+        source.select(engine: "books")
+        #expect(await eventually { source.latest()?.engine == "books" })
+        feed.cancel()
+        await viewerClient.close()
+        recorder.close()
+        let recording = try Recording.read(path: path)
+        #expect(recording.header?.engine == "shop" && recording.problems.isEmpty)
+        #expect(recording.frames.count == recorder.written.frames && recording.frames.count >= 3)
+        #expect(Set(recording.frames.map(\.snapshot.engine)) == ["shop", "books"], "frames follow the drawn engine")
+        await publisherClient.close()
         _ = server
     }
 

@@ -3,49 +3,131 @@ import MemtopUI
 import NIOConcurrencyHelpers
 import PatinoxMemory
 
-/// A remote engine seen through the broker: the newest snapshot from its subject, control by
-/// request/reply. Malformed, oversized or wrong-version messages are counted and reported in the header,
-/// never passed on.
+/// The engines on a broker: it hears every engine's snapshots (for the engine picker) but decodes only the
+/// drawn engine's; control by request/reply. Malformed, oversized or wrong-version messages are counted and
+/// reported in the header, never passed on. With a ``RecordingWriter`` every accepted snapshot of the drawn
+/// engine is also appended to a recording.
 public final class RemoteSource: TelemetrySource {
     public let info: SourceInfo
     let client: NATSClient
-    let engine: String
     let timeout: Duration
+    let recorder: RecordingWriter?
     private let state = NIOLockedValueBox(State())
+    private let started = ContinuousClock.now
+
+    struct Heard {
+        var lastAt: Double
+        var bytes: Int
+        /// Arrival times within the rate window.
+        var recent: [Double] = []
+    }
 
     struct State {
+        var engine: String?
         var latest: EngineSnapshot?
+        var heard: [String: Heard] = [:]
         var rejected = 0
         var lastProblem: String?
     }
 
-    public init(client: NATSClient, engine: String, timeout: Duration = .seconds(2)) {
+    /// Seconds of arrivals a listing's rate is computed over.
+    static let rateWindow = 5.0
+
+    /// - Parameters:
+    ///   - engine: the engine to draw; nil to draw none until ``select(engine:)`` (the picker).
+    ///   - recorder: where accepted snapshots of the drawn engine are recorded, if anywhere.
+    public init(client: NATSClient, engine: String?, timeout: Duration = .seconds(2), recorder: RecordingWriter? = nil)
+    {
         self.client = client
-        self.engine = engine
         self.timeout = timeout
-        info = SourceInfo(kind: .remote, detail: "\(client.options.url) \(engine)")
-        client.subscribe(FeedSubjects.snapshot(engine)) { [state] message in
-            let problem: String?
-            if let snapshot = try? JSONDecoder().decode(EngineSnapshot.self, from: Data(message.payload)) {
-                problem =
-                    snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion
-                    ? nil : "schema version \(snapshot.schemaVersion), expected \(EngineSnapshot.currentSchemaVersion)"
-                if problem == nil { state.withLockedValue { $0.latest = snapshot } }
-            } else {
-                problem = "not a snapshot (\(message.payload.count) bytes)"
-            }
-            if let problem {
-                state.withLockedValue {
-                    $0.rejected += 1
-                    $0.lastProblem = problem
-                }
+        self.recorder = recorder
+        info = SourceInfo(kind: .remote, detail: client.options.url)
+        state.withLockedValue { $0.engine = engine }
+        client.subscribe(FeedSubjects.allSnapshots) { [self] message in receive(message) }
+    }
+
+    private var elapsed: Double { (ContinuousClock.now - started).inSeconds }
+
+    func receive(_ message: NATSMessage) {
+        guard let name = FeedSubjects.engine(in: message.subject) else { return }
+        let now = elapsed
+        let drawn = state.withLockedValue { state -> Bool in
+            var heard = state.heard[name] ?? Heard(lastAt: now, bytes: 0)
+            heard.lastAt = now
+            heard.bytes = message.payload.count
+            heard.recent.removeAll { $0 < now - Self.rateWindow }
+            heard.recent.append(now)
+            state.heard[name] = heard
+            return state.engine == name
+        }
+        guard drawn else { return }
+        switch Self.decodeSnapshot(message.payload) {
+        case .success(let snapshot):
+            state.withLockedValue { if $0.engine == name { $0.latest = snapshot } }
+            recorder?.append(snapshotJSON: message.payload, snapshot: snapshot)
+        case .failure(let problem):
+            state.withLockedValue {
+                $0.rejected += 1
+                $0.lastProblem = problem.message
             }
         }
     }
 
+    /// A snapshot in the current schema, or why the payload is not one.
+    public static func decodeSnapshot(_ payload: [UInt8]) -> Result<EngineSnapshot, PatinoxError> {
+        func failure(_ message: String) -> Result<EngineSnapshot, PatinoxError> {
+            .failure(
+                PatinoxError(
+                    code: .invalidInput,
+                    context: ErrorContext(component: .feed, name: "snapshot", operation: "decode"),
+                    message: message,
+                    recovery: .reconfigure(hint: "check the publisher's version (docs/FEED.md).")
+                )
+            )
+        }
+        guard let snapshot = try? JSONDecoder().decode(EngineSnapshot.self, from: Data(payload)) else {
+            return failure("not a snapshot (\(payload.count) bytes)")
+        }
+        guard snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion else {
+            return failure("schema version \(snapshot.schemaVersion), expected \(EngineSnapshot.currentSchemaVersion)")
+        }
+        return .success(snapshot)
+    }
+
+    /// The engine drawn, if one is.
+    public var engine: String? { state.withLockedValue { $0.engine } }
+
     public func latest() -> EngineSnapshot? { state.withLockedValue { $0.latest } }
 
+    public func engines() -> [EngineListing]? {
+        let now = elapsed
+        return state.withLockedValue { state in
+            state.heard.map { name, heard in
+                let recent = heard.recent.filter { $0 >= now - Self.rateWindow }
+                // Arrivals per second between the first and the last in the window.
+                let span = (recent.last ?? 0) - (recent.first ?? 0)
+                return EngineListing(
+                    name: name,
+                    silentFor: now - heard.lastAt,
+                    rate: recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0,
+                    bytes: heard.bytes
+                )
+            }
+        }.sorted { $0.name < $1.name }
+    }
+
+    public func select(engine: String) {
+        state.withLockedValue {
+            $0.engine = engine
+            $0.latest = nil
+        }
+    }
+
     public func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void) {
+        guard let engine else {
+            reply(.failure(client.feedError("control", "no engine is drawn", hint: "pick one with e.")))
+            return
+        }
         let client = client
         let subject = FeedSubjects.control(engine)
         let timeout = timeout
@@ -80,17 +162,23 @@ public final class RemoteSource: TelemetrySource {
         }
         let (rejected, problem) = state.withLockedValue { ($0.rejected, $0.lastProblem) }
         if rejected > 0 { parts.append("\(rejected) bad message(s) ignored, last: \(problem ?? "?")") }
+        if let recorder, recorder.written.failures > 0 {
+            parts.append("recording to \(recorder.path): \(recorder.written.failures) frame(s) could not be written")
+        }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 
-    /// The engines publishing on the broker, heard for `seconds`.
-    public static func listEngines(client: NATSClient, listening seconds: Double) async -> [String] {
-        let heard = NIOLockedValueBox<Set<String>>([])
-        let sid = client.subscribe(FeedSubjects.allSnapshots) { message in
-            if let engine = FeedSubjects.engine(in: message.subject) { heard.withLockedValue { _ = $0.insert(engine) } }
+    /// Waits up to `seconds` for engines to be heard; returns them (empty when none spoke up).
+    public func waitForEngines(upTo seconds: Double) async -> [String] {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if let heard = engines(), !heard.isEmpty {
+                // Give the others a moment to speak up: one publishing interval.
+                try? await Task.sleep(for: .milliseconds(300))
+                break
+            }
+            try? await Task.sleep(for: .milliseconds(50))
         }
-        try? await Task.sleep(for: .seconds(seconds))
-        client.unsubscribe(sid)
-        return heard.withLockedValue { $0.sorted() }
+        return (engines() ?? []).map(\.name)
     }
 }

@@ -10,6 +10,39 @@ public protocol TelemetrySource: Sendable {
     func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void)
     /// Problems with the feed itself (reconnecting, malformed messages), nil when all is well.
     func status() -> String?
+    /// Applies a replay key; nil (the default) when the source is live and cannot seek.
+    func playback(_ command: PlaybackCommand) -> PlaybackStatus?
+    /// Where a replay stands; nil (the default) for live sources.
+    func playbackStatus() -> PlaybackStatus?
+    /// The engines the source can switch between (a broker's); nil (the default) when it has just one.
+    func engines() -> [EngineListing]?
+    /// Draws another engine from ``engines()`` (the default does nothing).
+    func select(engine: String)
+}
+
+extension TelemetrySource {
+    public func playback(_ command: PlaybackCommand) -> PlaybackStatus? { nil }
+    public func playbackStatus() -> PlaybackStatus? { nil }
+    public func engines() -> [EngineListing]? { nil }
+    public func select(engine: String) {}
+}
+
+/// An engine a source hears, for the engine picker.
+public struct EngineListing: Hashable, Sendable {
+    public var name: String
+    /// Seconds since its last snapshot arrived.
+    public var silentFor: Double
+    /// Snapshots per second over the last few seconds.
+    public var rate: Double
+    /// Size of its last snapshot, bytes.
+    public var bytes: Int
+
+    public init(name: String, silentFor: Double, rate: Double, bytes: Int) {
+        self.name = name
+        self.silentFor = silentFor
+        self.rate = rate
+        self.bytes = bytes
+    }
 }
 
 /// The engine in this process (demo mode): snapshots on demand, commands applied at once.

@@ -41,6 +41,8 @@ public enum Mode: Hashable, Sendable {
     case faultMenu(FaultMenu)
     case confirm(PendingCommand)
     case filter
+    /// The engines a broker carries, the highlighted one's index.
+    case enginePicker(selected: Int)
 }
 
 /// The fault dialog: a kind from the target's catalogue, an amount where the kind takes one, a duration.
@@ -99,6 +101,10 @@ public struct AppState: Sendable {
     public var trackers = WarningTrackers()
     /// Problems with the feed itself (malformed messages, reconnecting): shown in the header.
     public var feedStatus: String?
+    /// Where a replay stands; nil for live sources.
+    public var playback: PlaybackStatus?
+    /// The engines the source can switch between; nil when it has one.
+    public var engines: [EngineListing]?
 
     public var mode: Mode = .normal
     public var focus: Panel = .pools

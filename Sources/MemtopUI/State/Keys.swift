@@ -69,6 +69,10 @@ public enum UICommand: String, CaseIterable, Sendable, Hashable {
     case cycleSort = "cycle-sort"
     case cycleTheme = "cycle-theme"
     case resetStats = "reset-stats"
+    case seekBack = "seek-back"
+    case seekForward = "seek-forward"
+    case slower, faster
+    case engines
 
     /// Commands that change the engine (refused in read-only mode).
     public var isControl: Bool {
@@ -102,6 +106,11 @@ public enum UICommand: String, CaseIterable, Sendable, Hashable {
         case .cycleSort: "cycle the sort"
         case .cycleTheme: "cycle themes"
         case .resetStats: "reset statistics"
+        case .seekBack: "replay: back \(Int(AppState.seekStep)) s"
+        case .seekForward: "replay: forward \(Int(AppState.seekStep)) s"
+        case .slower: "replay: slower"
+        case .faster: "replay: faster"
+        case .engines: "pick an engine of the broker"
         }
     }
 }
@@ -119,6 +128,8 @@ public struct Keymap: Hashable, Sendable {
         .character("f"): .faultMenu, .function(9): .faultMenu, .character("c"): .clearFaults,
         .character("x"): .flushCache, .character(" "): .pause, .character("/"): .filter,
         .character("s"): .cycleSort, .character("t"): .cycleTheme, .character("r"): .resetStats,
+        .left: .seekBack, .right: .seekForward, .character("<"): .slower, .character(">"): .faster,
+        .character("e"): .engines,
     ])
 
     public init(bindings: [Key: UICommand]) { self.bindings = bindings }

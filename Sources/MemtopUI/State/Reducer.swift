@@ -10,11 +10,19 @@ public enum Action: Sendable {
     case commandResult(String, isError: Bool, now: Double)
     /// The feed's own state (reconnecting, malformed messages), nil when all is well.
     case feedStatus(String?)
+    /// The replay's position (nil for live sources).
+    case playback(PlaybackStatus?)
+    /// The engines the source hears (nil when it has one).
+    case engines([EngineListing]?)
 }
 
 /// What the runner must do after an action: the reducer itself never touches the outside world.
 public enum Effect: Hashable, Sendable {
     case send(ControlCommand)
+    /// A replay key, for the source.
+    case playback(PlaybackCommand)
+    /// Draw another engine of the broker.
+    case selectEngine(String)
     case quit
 }
 
@@ -38,6 +46,10 @@ extension AppState {
             show(text, isError ? .error : .info)
         case .feedStatus(let status):
             feedStatus = status
+        case .playback(let status):
+            playback = status
+        case .engines(let engines):
+            self.engines = engines
         }
         return []
     }
@@ -51,6 +63,7 @@ extension AppState {
         case .filter: return editFilter(key)
         case .confirm(let pending): return confirm(pending, key)
         case .faultMenu(let menu): return navigate(menu, key)
+        case .enginePicker(let selected): return pickEngine(selected, key)
         case .help:
             mode = .normal
             return []
@@ -70,7 +83,8 @@ extension AppState {
     /// Runs a command in the normal mode.
     mutating func run(_ command: UICommand) -> [Effect] {
         if command.isControl && readOnly {
-            show("read-only: controls are disabled (started with --read-only)", .error)
+            let why = source.kind == .replay ? "a recording cannot be steered" : "started with --read-only"
+            show("read-only: controls are disabled (\(why))", .error)
             return []
         }
         switch command {
@@ -100,7 +114,16 @@ extension AppState {
                 PendingCommand(prompt: "Flush every entry of cache '\(name)'?", command: .flushCache(cache: name))
             )
         case .pause:
+            if source.kind == .replay { return [.playback(.togglePause)] }
             paused.toggle()
+        case .seekBack, .seekForward, .slower, .faster: return playback(command)
+        case .engines:
+            guard let engines else {
+                show("this source has one engine; `memtop attach nats://…` lists a broker's", .error)
+                return []
+            }
+            let current = engines.firstIndex { $0.name == snapshot?.engine } ?? 0
+            mode = .enginePicker(selected: current)
         case .filter: mode = .filter
         case .cycleSort:
             sort = SortOrder.allCases[(SortOrder.allCases.firstIndex(of: sort)! + 1) % SortOrder.allCases.count]
@@ -110,6 +133,54 @@ extension AppState {
         case .resetStats: return [.send(.resetStats(target: nil))]
         }
         return []
+    }
+
+    private mutating func playback(_ command: UICommand) -> [Effect] {
+        guard source.kind == .replay else {
+            show("seek and speed work in replays (memtop replay FILE.ndjson)", .error)
+            return []
+        }
+        switch command {
+        case .seekBack, .seekForward:
+            // Rates and sparklines between frames far apart in recorded time would mislead: start them afresh.
+            forgetHistory()
+            return [.playback(.seek(by: command == .seekBack ? -Self.seekStep : Self.seekStep))]
+        case .slower: return [.playback(.slower)]
+        default: return [.playback(.faster)]
+        }
+    }
+
+    /// Recorded seconds a seek key moves.
+    public static let seekStep = 10.0
+
+    private mutating func pickEngine(_ selected: Int, _ key: Key) -> [Effect] {
+        let engines = engines ?? []
+        switch key {
+        case .up, .character("k"): mode = .enginePicker(selected: max(0, selected - 1))
+        case .down, .character("j"): mode = .enginePicker(selected: max(0, min(engines.count - 1, selected + 1)))
+        case .escape, .character("q"): mode = .normal
+        case .enter:
+            guard selected < engines.count else { return [] }
+            mode = .normal
+            let name = engines[selected].name
+            guard name != snapshot?.engine else { return [] }
+            forgetHistory()
+            snapshot = nil
+            lastSnapshotAt = nil
+            show("drawing engine '\(name)'")
+            return [.selectEngine(name)]
+        default: break
+        }
+        return []
+    }
+
+    /// Drops what was derived from earlier snapshots (after a seek or an engine switch).
+    mutating func forgetHistory() {
+        previous = nil
+        history = History()
+        rates = [:]
+        warnings = []
+        trackers = WarningTrackers()
     }
 
     private mutating func move(_ delta: Int) {

@@ -19,6 +19,8 @@ public final class TerminalApp: Sendable {
         public var thresholds = WarningThresholds()
         /// Shown in the footer at start (e.g. a config or theme file that was rejected).
         public var startupMessage: String?
+        /// Opens the engine picker at start (attached to a broker without `--engine`).
+        public var openEnginePicker = false
         public init() {}
     }
 
@@ -64,6 +66,7 @@ public final class TerminalApp: Sendable {
         let size = terminal.size
         _ = state.reduce(.resize(width: size.width, height: size.height))
         if let message = options.startupMessage { state.show(message, .error) }
+        if options.openEnginePicker { state.mode = .enginePicker(selected: 0) }
         let start = ContinuousClock.now
         func elapsed() -> Double { (ContinuousClock.now - start).inSeconds }
         var nextRefresh = 0.0
@@ -76,6 +79,8 @@ public final class TerminalApp: Sendable {
                     _ = state.reduce(.snapshot(snapshot, now: now))
                 }
                 _ = state.reduce(.feedStatus(source.status()))
+                _ = state.reduce(.playback(source.playbackStatus()))
+                _ = state.reduce(.engines(source.engines()))
                 nextRefresh = max(nextRefresh + state.refreshSeconds, now + state.refreshSeconds / 2)
                 dirty = true
             }
@@ -111,6 +116,8 @@ public final class TerminalApp: Sendable {
         for effect in effects {
             switch effect {
             case .quit: state.quitting = true
+            case .playback(let command): _ = state.reduce(.playback(source.playback(command)))
+            case .selectEngine(let name): source.select(engine: name)
             case .send(let command):
                 source.send(command) { [inbox] result in
                     switch result {

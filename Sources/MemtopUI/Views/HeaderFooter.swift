@@ -5,7 +5,7 @@ extension Painter {
         canvas.fill(x: 0, y: 0, width: state.width, height: 1, style: CellStyle(.header))
         let snapshot = state.snapshot
         let health = snapshot?.health.overall ?? .healthy
-        let live = state.paused ? "PAUSED" : (state.isStale ? "STALE" : "LIVE")
+        let live = state.playback?.badge ?? (state.paused ? "PAUSED" : (state.isStale ? "STALE" : "LIVE"))
         let faults = snapshot?.faults.count ?? 0
         // Parts in order of importance; the least important go first when the line is too narrow for them
         // and the health, fault and LIVE badges that always show.
@@ -13,6 +13,9 @@ extension Painter {
             " memtop", "\(state.source.kind.rawValue) \(state.source.detail)", "up \(Format.clock(state.now))",
         ]
         if state.readOnly { parts.insert("READ-ONLY", at: 1) }
+        if let playback = state.playback {
+            parts.insert("at \(Format.clock(playback.position)) of \(Format.clock(playback.duration))", at: 2)
+        }
         if !compact {
             parts.insert("engine \(snapshot?.engine ?? "—")", at: parts.count - 1)
             parts.insert("refresh \(Int(state.refreshSeconds * 1000)) ms", at: parts.count - 1)
@@ -42,7 +45,7 @@ extension Painter {
                 style: CellStyle(.bad, bold: true, reverse: true)
             )
         }
-        let liveRole: ColorRole = live == "LIVE" ? .good : .warn
+        let liveRole: ColorRole = live == "LIVE" || live.hasPrefix("PLAY") ? .good : .warn
         canvas.put(
             " \(live) ",
             x: max(state.width - live.count - 2, x + 1),

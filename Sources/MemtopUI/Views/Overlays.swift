@@ -68,6 +68,30 @@ extension Painter {
         dialog(title: "Inject a fault", lines: lines)
     }
 
+    mutating func drawEnginePicker(_ selected: Int) {
+        let engines = state.engines ?? []
+        var lines: [(String, CellStyle)] = []
+        if engines.isEmpty {
+            lines.append(("No engine heard yet on \(state.source.detail); listening…", CellStyle(.warn, bold: true)))
+            lines.append(("Start one: memtop publish --broker URL --name NAME", CellStyle(.dim)))
+        } else {
+            lines.append((Format.fit("engine", 24) + Format.fit("last heard", 12) + Format.fit("rate", 10) + "size", CellStyle(.title)))
+        }
+        for (index, engine) in engines.enumerated() {
+            let marker = index == selected ? "\(glyphs.selected) " : "  "
+            let drawn = engine.name == state.snapshot?.engine ? " (drawn)" : ""
+            let heard = engine.silentFor < 1 ? "now" : "\(Format.tenths(engine.silentFor)) s ago"
+            let text =
+                marker + Format.fit(engine.name + drawn, 22) + Format.fit(heard, 12)
+                + Format.fit("\(Format.tenths(engine.rate))/s", 10) + Format.bytes(engine.bytes)
+            let role: ColorRole = index == selected ? .selected : engine.silentFor > 4 * state.refreshSeconds ? .dim : .text
+            lines.append((text, CellStyle(role)))
+        }
+        lines.append(("", .text))
+        lines.append(("↑↓ choose · Enter draw it · Esc close", CellStyle(.dim)))
+        dialog(title: "Engines on the broker", lines: lines)
+    }
+
     mutating func drawConfirm(_ pending: PendingCommand) {
         dialog(
             title: "Confirm",

@@ -63,6 +63,7 @@ struct Painter {
         case .help: drawHelp()
         case .faultMenu(let menu): drawFaultMenu(menu)
         case .confirm(let pending): drawConfirm(pending)
+        case .enginePicker(let selected): drawEnginePicker(selected)
         default: break
         }
         drawFooter()

@@ -1,0 +1,185 @@
+import Foundation
+import NIOConcurrencyHelpers
+import PatinoxMemory
+
+/// A recorded session: engine snapshots with the second they arrived, read from a newline-delimited JSON file
+/// (docs/FEED.md, "Recordings"). The first line is a ``RecordingHeader``; each further line is a frame,
+/// `{"at": 1.25, "snapshot": {…}}` with `snapshot` in the feed's schema.
+public struct Recording: Sendable {
+    /// One snapshot and when it arrived, in seconds since the recording started.
+    public struct Frame: Sendable, Codable {
+        public var at: Double
+        public var snapshot: EngineSnapshot
+        public init(at: Double, snapshot: EngineSnapshot) {
+            self.at = at
+            self.snapshot = snapshot
+        }
+    }
+
+    public var header: RecordingHeader?
+    /// In arrival order (sorted by `at`).
+    public var frames: [Frame]
+    /// Lines that were skipped, each as `file:line: why`; the rest of the file still plays.
+    public var problems: [String]
+
+    /// How long the recording runs, from its first frame to its last.
+    public var duration: Double { (frames.last?.at ?? 0) - (frames.first?.at ?? 0) }
+
+    public init(header: RecordingHeader?, frames: [Frame], problems: [String] = []) {
+        self.header = header
+        self.frames = frames.sorted { $0.at < $1.at }
+        self.problems = problems
+    }
+
+    /// Reads `path`. Malformed lines are skipped and listed in ``problems``; a file with no frame at all
+    /// (missing, empty, not a recording) is an error that names the file and what to do.
+    public static func read(path: String) throws(PatinoxError) -> Recording {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw recordingError(path, nil, "cannot read the recording", hint: "check the path (memtop record writes one).")
+        }
+        var header: RecordingHeader?
+        var frames: [Frame] = []
+        var problems: [String] = []
+        let decoder = JSONDecoder()
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) else { continue }
+            if index == 0, let decoded = try? decoder.decode(RecordingHeader.self, from: Data(line)) {
+                header = decoded
+                continue
+            }
+            do {
+                let frame = try decoder.decode(Frame.self, from: Data(line))
+                guard frame.snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion else {
+                    problems.append(
+                        "\(path):\(index + 1): snapshot schema \(frame.snapshot.schemaVersion), expected "
+                            + "\(EngineSnapshot.currentSchemaVersion)"
+                    )
+                    continue
+                }
+                frames.append(frame)
+            } catch {
+                problems.append("\(path):\(index + 1): not a frame (\(line.count) bytes): \(Self.reason(error))")
+            }
+        }
+        guard !frames.isEmpty else {
+            let why = problems.first.map { " First problem: \($0)" } ?? ""
+            throw recordingError(
+                path,
+                problems.isEmpty ? nil : 1,
+                "no snapshot frame in the file.\(why)",
+                hint: "record one with `memtop record nats://HOST:PORT --engine NAME --out FILE.ndjson`."
+            )
+        }
+        return Recording(header: header, frames: frames, problems: problems)
+    }
+
+    static func reason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _): "missing '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case .dataCorrupted: "not JSON"
+        default: "\(error)"
+        }
+    }
+
+    /// An error about the recording at `path` (line `line` when known), with what to do.
+    public static func recordingError(_ path: String, _ line: Int?, _ message: String, hint: String) -> PatinoxError {
+        PatinoxError(
+            code: .invalidInput,
+            context: ErrorContext(
+                component: .feed,
+                name: path,
+                operation: "replay",
+                location: line.map { SourceLocation(file: path, line: $0) }
+            ),
+            message: message,
+            recovery: .reconfigure(hint: hint)
+        )
+    }
+}
+
+/// The first line of a recording: what was recorded, from where, when.
+public struct RecordingHeader: Sendable, Codable, Hashable {
+    /// The format's version (1).
+    public var memtopRecording: Int
+    public var engine: String
+    public var source: String
+    /// ISO 8601, UTC.
+    public var startedAt: String
+
+    public init(engine: String, source: String, startedAt: Date = Date()) {
+        memtopRecording = 1
+        self.engine = engine
+        self.source = source
+        self.startedAt = ISO8601DateFormatter().string(from: startedAt)
+    }
+}
+
+/// Appends frames to a recording file, one line each, flushed as written so a crash loses at most the line
+/// being written. Safe to call from any thread.
+public final class RecordingWriter: Sendable {
+    public let path: String
+    private let file: NIOLockedValueBox<FileHandle?>
+    private let started = ContinuousClock.now
+    private let counts = NIOLockedValueBox((frames: 0, failures: 0))
+
+    /// Creates (or truncates) `path` and writes the header.
+    public init(path: String, header: RecordingHeader) throws(PatinoxError) {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw Recording.recordingError(
+                path,
+                nil,
+                "cannot create the recording file",
+                hint: "check that the directory exists and is writable."
+            )
+        }
+        file = NIOLockedValueBox(handle)
+        var line = (try? StreamingJSONEncoder().encode(header)) ?? []
+        line.append(UInt8(ascii: "\n"))
+        write(line, countsAsFrame: false)
+    }
+
+    /// Frames written so far, and writes that failed (disk full, file closed).
+    public var written: (frames: Int, failures: Int) { counts.withLockedValue { $0 } }
+
+    /// Appends a snapshot that arrived now. `json` is the snapshot as received (one JSON object); it is
+    /// re-encoded only if it spans lines.
+    public func append(snapshotJSON json: some Collection<UInt8>, snapshot: EngineSnapshot) {
+        let at = (ContinuousClock.now - started).inSeconds
+        var line = Array("{\"at\":\(String(format: "%.3f", at)),\"snapshot\":".utf8)
+        if json.contains(UInt8(ascii: "\n")) {
+            line += (try? StreamingJSONEncoder().encode(snapshot)) ?? []
+        } else {
+            line += json
+        }
+        line += Array("}\n".utf8)
+        write(line, countsAsFrame: true)
+    }
+
+    /// Closes the file; later appends count as failures.
+    public func close() {
+        file.withLockedValue { handle in
+            try? handle?.close()
+            handle = nil
+        }
+    }
+
+    private func write(_ bytes: [UInt8], countsAsFrame: Bool) {
+        let ok = file.withLockedValue { handle -> Bool in
+            guard let handle else { return false }
+            do {
+                try handle.write(contentsOf: bytes)
+                return true
+            } catch {
+                return false
+            }
+        }
+        counts.withLockedValue {
+            if !ok { $0.failures += 1 } else if countsAsFrame { $0.frames += 1 }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import NIOConcurrencyHelpers
+import PatinoxMemory
+
+/// A recording played back: the frame at the replay clock's position, with pause, seek and speed. Commands
+/// are refused: a recording cannot be steered.
+public final class ReplaySource: TelemetrySource {
+    public let info: SourceInfo
+    let recording: Recording
+    private let clock: NIOLockedValueBox<ReplayClock>
+    private let now: @Sendable () -> Double
+
+    /// - Parameter now: wall-clock seconds (injected for tests); by default a monotonic clock from creation.
+    public init(recording: Recording, name: String, speed: Double = 1, now: (@Sendable () -> Double)? = nil) {
+        let start = ContinuousClock.now
+        let now = now ?? { (ContinuousClock.now - start).inSeconds }
+        self.recording = recording
+        self.now = now
+        info = SourceInfo(kind: .replay, detail: name)
+        clock = NIOLockedValueBox(ReplayClock(duration: recording.duration, speed: speed, now: now()))
+    }
+
+    /// The last frame recorded at or before the position.
+    public func latest() -> EngineSnapshot? {
+        let frames = recording.frames
+        guard let first = frames.first?.at else { return nil }
+        let target = first + clock.withLockedValue { $0.position(at: now()) }
+        // Binary search: the first frame after the target, then one back.
+        var low = 0
+        var high = frames.count
+        while low < high {
+            let middle = (low + high) / 2
+            if frames[middle].at <= target { low = middle + 1 } else { high = middle }
+        }
+        return frames[max(0, low - 1)].snapshot
+    }
+
+    public func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void) {
+        reply(
+            .failure(
+                PatinoxError(
+                    code: .invalidInput,
+                    context: ErrorContext(component: .feed, name: info.detail, operation: "control"),
+                    message: "a recording cannot be steered",
+                    recovery: .reconfigure(hint: "attach to the live engine (memtop attach) to send commands.")
+                )
+            )
+        )
+    }
+
+    public func status() -> String? {
+        let problems = recording.problems
+        guard let first = problems.first else { return nil }
+        return "\(problems.count) line(s) of the recording skipped, first: \(first)"
+    }
+
+    public func playback(_ command: PlaybackCommand) -> PlaybackStatus? {
+        let now = now()
+        return clock.withLockedValue {
+            $0.apply(command, at: now)
+            return $0.status(at: now)
+        }
+    }
+
+    public func playbackStatus() -> PlaybackStatus? {
+        let now = now()
+        return clock.withLockedValue { $0.status(at: now) }
+    }
+}
