@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "PatinoxMemory", targets: ["PatinoxMemory"]),
         .library(name: "PatinoxConfiguration", targets: ["PatinoxConfiguration"]),
         .library(name: "MemtopUI", targets: ["MemtopUI"]),
+        .library(name: "MemtopFeed", targets: ["MemtopFeed"]),
         .executable(name: "memtop", targets: ["memtop"]),
     ],
     dependencies: [

@@ -5,6 +5,7 @@ import Testing
 
 @testable import MemtopFeed
 import MemtopUI
+import NIOConcurrencyHelpers
 
 @Suite("Feed: publish → attach over a real nats-server", .serialized)
 struct FeedTests {
@@ -131,6 +132,41 @@ struct FeedTests {
         #expect(recording.frames.count == recorder.written.frames && recording.frames.count >= 3)
         #expect(Set(recording.frames.map(\.snapshot.engine)) == ["shop", "books"], "frames follow the drawn engine")
         await publisherClient.close()
+        _ = server
+    }
+
+    @Test("an event goes out at once, not at the next interval; a burst of events is coalesced")
+    func eventPush() async throws {
+        guard natsAvailable() else { return }
+        let server = try NATSServerProcess()
+        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let engine = Engine(name: "slow")
+        let publisher = try FeedPublisher(
+            engine: engine,
+            client: publisherClient,
+            name: "slow",
+            interval: .seconds(600),
+            allowControl: false
+        )
+        let source = RemoteSource(client: viewerClient, engine: "slow")
+        let feed = Task { await publisher.run() }
+        #expect(await eventually { source.latest() != nil }, "the first snapshot goes out at start")
+        engine.record(component: "pool/db", kind: "resized", message: "marker-1")
+        #expect(await eventually { source.latest()?.events.contains { $0.message == "marker-1" } == true })
+        let count = NIOLockedValueBox(0)
+        viewerClient.subscribe(FeedSubjects.snapshot("slow")) { _ in count.withLockedValue { $0 += 1 } }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        for index in 0..<200 { engine.record(component: "pool/db", kind: "burst", message: "burst-\(index)") }
+        #expect(await eventually { source.latest()?.events.contains { $0.message == "burst-199" } == true })
+        try await Task.sleep(for: .milliseconds(100))
+        let seconds = (ContinuousClock.now - started) / .milliseconds(1) / 1000
+        let pushed = count.withLockedValue { $0 }
+        // One per minimum gap at most (+1 for the first): 200 events, a handful of snapshots.
+        #expect(pushed >= 1 && Double(pushed) <= seconds / 0.05 + 1, "\(pushed) snapshots in \(seconds) s")
+        feed.cancel()
+        for client in [publisherClient, viewerClient] { await client.close() }
         _ = server
     }
 

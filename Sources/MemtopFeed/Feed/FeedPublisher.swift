@@ -1,10 +1,15 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import PatinoxMemory
 
 /// Publishes an engine to a NATS broker: its snapshot as JSON to `memtop.v1.<name>.snapshot` every
 /// interval, its new events to `memtop.v1.<name>.events`, and answers `ControlCommand` requests on
 /// `memtop.v1.<name>.control` — only when the owner allowed control; otherwise with a refusal.
+///
+/// An event (a resize, a fault, a failed connection) does not wait for the next interval: a fresh snapshot
+/// follows within ``eventDelay``, so a remote screen shows it one refresh later at most. Bursts of events
+/// are coalesced into one snapshot per ``minimumGap``.
 public final class FeedPublisher: Sendable {
     public let engine: Engine
     public let client: NATSClient
@@ -13,6 +18,13 @@ public final class FeedPublisher: Sendable {
     public let allowControl: Bool
     private let lastEvent = NIOLockedValueBox<UInt64>(0)
     private let failures = NIOLockedValueBox(0)
+    /// Serializes publishes from the interval loop and from event pushes.
+    private let publishing = NIOLock()
+    private let push = NIOLockedValueBox((scheduled: false, lastPublish: NIODeadline.uptimeNanoseconds(0)))
+    /// How long an event waits for others to join it before its snapshot goes out.
+    public static let eventDelay = TimeAmount.milliseconds(2)
+    /// The least time between two snapshots pushed by events.
+    public static let minimumGap = TimeAmount.milliseconds(50)
 
     public init(
         engine: Engine,
@@ -42,15 +54,39 @@ public final class FeedPublisher: Sendable {
     /// Answers control requests and publishes every interval until the task is cancelled.
     public func run() async {
         let sid = client.subscribe(FeedSubjects.control(name)) { [self] message in answer(message) }
-        defer { client.unsubscribe(sid) }
+        let observer = engine.addEventObserver { [weak self] _ in self?.eventRecorded() }
+        defer {
+            engine.removeEventObserver(observer)
+            client.unsubscribe(sid)
+        }
         while !Task.isCancelled {
             publishOnce()
             try? await Task.sleep(for: interval)
         }
     }
 
+    /// Schedules one snapshot soon (on an event loop thread, never on the thread that recorded the event).
+    func eventRecorded() {
+        let delay: TimeAmount? = push.withLockedValue { push in
+            guard !push.scheduled else { return nil }
+            push.scheduled = true
+            let gapEnds = push.lastPublish + Self.minimumGap - .now()
+            return max(Self.eventDelay, TimeAmount.nanoseconds(gapEnds.nanoseconds))
+        }
+        guard let delay else { return }
+        client.group.next().scheduleTask(in: delay) { [self] in
+            push.withLockedValue { $0.scheduled = false }
+            publishOnce()
+        }
+    }
+
     /// One snapshot and the events since the last one.
     public func publishOnce() {
+        publishing.withLock { publishLocked() }
+    }
+
+    private func publishLocked() {
+        push.withLockedValue { $0.lastPublish = .now() }
         let snapshot = engine.snapshot()
         do {
             try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))

@@ -16,6 +16,7 @@ public final class Engine: Sendable {
     let log: EventLog
     let members = NIOLockedValueBox<[Member]>([])
     let activeFaults = NIOLockedValueBox<[ActiveFault]>([])
+    let observers = NIOLockedValueBox<(next: Int, handlers: [Int: @Sendable (EngineEvent) -> Void])>((0, [:]))
 
     /// - Parameter eventCapacity: how many recent events snapshots carry.
     public init(name: String, clock: any MonotonicClock = SystemClock(), eventCapacity: Int = 256) {
@@ -26,7 +27,27 @@ public final class Engine: Sendable {
 
     /// Records an event (components report through ``monitor(forwardingTo:)``; commands record themselves).
     public func record(component: String, kind: String, message: String) {
-        log.append(EngineEvent(at: clock.now().nanoseconds, component: component, kind: kind, message: message))
+        let event = EngineEvent(at: clock.now().nanoseconds, component: component, kind: kind, message: message)
+        log.append(event)
+        for handler in observers.withLockedValue({ Array($0.handlers.values) }) { handler(event) }
+    }
+
+    /// Calls `handler` with every event as it is recorded, on the recording thread, until
+    /// ``removeEventObserver(_:)``. Components may record while holding their own locks: the handler must
+    /// not call back into the engine synchronously (hand the work to another thread, as `FeedPublisher` does).
+    /// - Returns: the token that removes the observer.
+    @discardableResult
+    public func addEventObserver(_ handler: @escaping @Sendable (EngineEvent) -> Void) -> Int {
+        observers.withLockedValue { observers in
+            observers.next += 1
+            observers.handlers[observers.next] = handler
+            return observers.next
+        }
+    }
+
+    /// Stops calling the observer `token` names.
+    public func removeEventObserver(_ token: Int) {
+        _ = observers.withLockedValue { $0.handlers.removeValue(forKey: token) }
     }
 
     /// Samples every live component. Components that were deallocated are dropped from the registry.
