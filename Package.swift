@@ -112,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopTests",
-            dependencies: ["memtop", "MemtopWorkload", "PatinoxMemory"]
+            dependencies: ["memtop", "MemtopUI", "MemtopWorkload", "PatinoxMemory"]
         ),
         .testTarget(
             name: "PatinoxConfigurationTests",

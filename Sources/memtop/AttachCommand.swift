@@ -27,6 +27,17 @@ struct AttachCommand: AsyncParsableCommand {
     @OptionGroup var ui: UIOptions
 
     func run() async throws {
+        try await Self.attach(connection, engine: engine, record: record, options: ui.settings().options)
+    }
+
+    /// Connects, picks the engine (or opens the picker) and runs the UI; also what `memtop` does when the
+    /// config's `source` is a broker.
+    static func attach(
+        _ connection: BrokerOptions,
+        engine: String?,
+        record: String?,
+        options: TerminalApp.Options
+    ) async throws {
         let client = try await connection.connect(as: "memtop attach")
         let recorder = try record.map { path throws(PatinoxError) in
             try RecordingWriter(
@@ -36,7 +47,7 @@ struct AttachCommand: AsyncParsableCommand {
         }
         defer { recorder?.close() }
         let source = RemoteSource(client: client, engine: engine, recorder: recorder)
-        var settings = ui.settings().options
+        var settings = options
         if engine == nil {
             let heard = await source.waitForEngines(upTo: 1.5)
             if heard.count == 1 { source.select(engine: heard[0]) } else { settings.openEnginePicker = true }

@@ -12,7 +12,9 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Keys: ? help, Tab panels, j/k select, Enter details, +/- pool maximum, [/] minimum, f fault menu,
             c clear faults, x flush cache, Space pause, / filter, s sort, t theme, r reset stats, q quit.
-            Settings come from $XDG_CONFIG_HOME/memtop/config.toml (see --print-config); options win.
+            Settings come from $XDG_CONFIG_HOME/memtop/config.toml (see --print-config); options win. When the
+            config's source is a broker (source = "nats://HOST:PORT") memtop attaches to it instead, unless
+            --scenario asks for a demo.
             """
     )
 
@@ -29,6 +31,12 @@ struct DemoCommand: AsyncParsableCommand {
         if printConfig {
             print(settings.config.fileText, terminator: "")
             for warning in settings.warnings { FileHandle.standardError.write(Data("memtop: \(warning)\n".utf8)) }
+            return
+        }
+        if self.scenario == nil, settings.config.source.hasPrefix("nats://") {
+            // The config names a broker: `memtop` attaches to it, as `memtop attach URL` would.
+            let connection = try BrokerOptions.parse([settings.config.source])
+            try await AttachCommand.attach(connection, engine: nil, record: nil, options: settings.options)
             return
         }
         let scenario = try scenario.map { path throws(PatinoxError) in try Scenario.load(path: path) } ?? .builtin

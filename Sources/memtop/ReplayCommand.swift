@@ -24,7 +24,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ReplayClock.speeds.contains(speed) else {
-            throw ValidationError("--speed must be one of \(ReplayClock.speeds.map { "\($0)" }.joined(separator: ", ")).")
+            throw ValidationError(
+                "--speed must be one of \(ReplayClock.speeds.map { "\($0)" }.joined(separator: ", "))."
+            )
         }
     }
 

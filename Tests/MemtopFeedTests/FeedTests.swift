@@ -1,11 +1,11 @@
 import Foundation
+import MemtopUI
 import MemtopWorkload
+import NIOConcurrencyHelpers
 import PatinoxMemory
 import Testing
 
 @testable import MemtopFeed
-import MemtopUI
-import NIOConcurrencyHelpers
 
 @Suite("Feed: publish → attach over a real nats-server", .serialized)
 struct FeedTests {

@@ -121,8 +121,14 @@ struct PlaybackAndPickerReducerTests {
         state.source = SourceInfo(kind: .replay, detail: "r.ndjson")
         #expect(state.press(.character(" ")) == [.playback(.togglePause)] && !state.paused)
         #expect(!(state.history == History()))
-        #expect(state.press(.right) == [.playback(.seek(by: 10))] && (state.history == History()) && state.previous == nil)
-        #expect(state.press(.left, .character("<"), .character(">")) == [.playback(.seek(by: -10)), .playback(.slower), .playback(.faster)])
+        #expect(
+            state.press(.right) == [.playback(.seek(by: 10))] && (state.history == History()) && state.previous == nil
+        )
+        #expect(
+            state.press(.left, .character("<"), .character(">")) == [
+                .playback(.seek(by: -10)), .playback(.slower), .playback(.faster),
+            ]
+        )
         _ = state.reduce(.playback(PlaybackStatus(position: 12, duration: 60, speed: 2, paused: false)))
         _ = state.reduce(.tick(now: 10_000))
         #expect(!state.isStale, "a replay is never stale")
@@ -151,7 +157,9 @@ struct PlaybackAndPickerReducerTests {
         _ = state.press(.character("e"))
         #expect(state.mode == .enginePicker(selected: 1), "the drawn engine is highlighted")
         let screen = Screen.render(state, glyphs: .unicode).text
-        #expect(screen.contains("Engines on the broker") && screen.contains("\(engine) (drawn)") && screen.contains("4.0/s"))
+        #expect(
+            screen.contains("Engines on the broker") && screen.contains("\(engine) (drawn)") && screen.contains("4.0/s")
+        )
         #expect(state.press(.up, .enter) == [.selectEngine("books")])
         #expect(state.snapshot == nil && (state.history == History()) && state.mode == .normal)
         _ = state.press(.character("e"))

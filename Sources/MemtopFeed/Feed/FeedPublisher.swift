@@ -20,10 +20,11 @@ public final class FeedPublisher: Sendable {
     private let failures = NIOLockedValueBox(0)
     /// Serializes publishes from the interval loop and from event pushes.
     private let publishing = NIOLock()
-    private let push = NIOLockedValueBox((scheduled: false, lastPublish: NIODeadline.uptimeNanoseconds(0)))
+    /// Whether an event's snapshot is scheduled, and when the last one went out.
+    private let push = NIOLockedValueBox((scheduled: false, lastPush: NIODeadline.uptimeNanoseconds(0)))
     /// How long an event waits for others to join it before its snapshot goes out.
     public static let eventDelay = TimeAmount.milliseconds(2)
-    /// The least time between two snapshots pushed by events.
+    /// The least time between two snapshots pushed by events (interval snapshots do not count).
     public static let minimumGap = TimeAmount.milliseconds(50)
 
     public init(
@@ -70,12 +71,15 @@ public final class FeedPublisher: Sendable {
         let delay: TimeAmount? = push.withLockedValue { push in
             guard !push.scheduled else { return nil }
             push.scheduled = true
-            let gapEnds = push.lastPublish + Self.minimumGap - .now()
+            let gapEnds = push.lastPush + Self.minimumGap - .now()
             return max(Self.eventDelay, TimeAmount.nanoseconds(gapEnds.nanoseconds))
         }
         guard let delay else { return }
         client.group.next().scheduleTask(in: delay) { [self] in
-            push.withLockedValue { $0.scheduled = false }
+            push.withLockedValue {
+                $0.scheduled = false
+                $0.lastPush = .now()
+            }
             publishOnce()
         }
     }
@@ -86,7 +90,6 @@ public final class FeedPublisher: Sendable {
     }
 
     private func publishLocked() {
-        push.withLockedValue { $0.lastPublish = .now() }
         let snapshot = engine.snapshot()
         do {
             try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))

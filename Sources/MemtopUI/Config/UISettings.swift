@@ -41,9 +41,6 @@ public struct UISettings: Sendable {
             themeName = "default"
         }
         warnings += catalog.warnings
-        if config.source != "demo" {
-            warnings.append("config source '\(config.source)': remote engines are not supported yet; showing the demo.")
-        }
         config.theme = themeName
         if let refresh { config.refreshMilliseconds = refresh }
         if readOnly { config.readOnly = true }

@@ -35,7 +35,12 @@ public struct Recording: Sendable {
     /// (missing, empty, not a recording) is an error that names the file and what to do.
     public static func read(path: String) throws(PatinoxError) -> Recording {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw recordingError(path, nil, "cannot read the recording", hint: "check the path (memtop record writes one).")
+            throw recordingError(
+                path,
+                nil,
+                "cannot read the recording",
+                hint: "check the path (memtop record writes one)."
+            )
         }
         var header: RecordingHeader?
         var frames: [Frame] = []

@@ -75,7 +75,12 @@ extension Painter {
             lines.append(("No engine heard yet on \(state.source.detail); listening…", CellStyle(.warn, bold: true)))
             lines.append(("Start one: memtop publish --broker URL --name NAME", CellStyle(.dim)))
         } else {
-            lines.append((Format.fit("engine", 24) + Format.fit("last heard", 12) + Format.fit("rate", 10) + "size", CellStyle(.title)))
+            lines.append(
+                (
+                    Format.fit("engine", 24) + Format.fit("last heard", 12) + Format.fit("rate", 10) + "size",
+                    CellStyle(.title)
+                )
+            )
         }
         for (index, engine) in engines.enumerated() {
             let marker = index == selected ? "\(glyphs.selected) " : "  "
@@ -84,7 +89,8 @@ extension Painter {
             let text =
                 marker + Format.fit(engine.name + drawn, 22) + Format.fit(heard, 12)
                 + Format.fit("\(Format.tenths(engine.rate))/s", 10) + Format.bytes(engine.bytes)
-            let role: ColorRole = index == selected ? .selected : engine.silentFor > 4 * state.refreshSeconds ? .dim : .text
+            let role: ColorRole =
+                index == selected ? .selected : engine.silentFor > 4 * state.refreshSeconds ? .dim : .text
             lines.append((text, CellStyle(role)))
         }
         lines.append(("", .text))

@@ -21,6 +21,9 @@ public final class SyntheticService: Sendable {
     let backend: SimulatedBackend
     let random: SharedRandom
     private let phaseName = NIOLockedValueBox("")
+    /// The pool size the scenario last set: a phase resizes only when its size differs, so an operator's
+    /// resize (from memtop) survives phases that leave the pool alone.
+    private let scenarioPoolSize = NIOLockedValueBox<(minimum: Int, maximum: Int)?>(nil)
 
     /// Builds and registers the components; nothing runs until ``run()``.
     public init(scenario: Scenario, engine: Engine? = nil) throws(PatinoxError) {
@@ -90,10 +93,12 @@ public final class SyntheticService: Sendable {
         let phase = settings.phase
         phaseName.withLockedValue { $0 = phase.name }
         backend.update(settings.backend)
-        let size = pool.status()
-        if settings.poolMinimum != size.minimum || settings.poolMaximum != size.maximum {
-            try? pool.resize(minimum: settings.poolMinimum, maximum: settings.poolMaximum)
+        let wanted = (minimum: settings.poolMinimum, maximum: settings.poolMaximum)
+        let previous = scenarioPoolSize.withLockedValue { size in
+            defer { size = wanted }
+            return size ?? (pool.status().minimum, pool.status().maximum)
         }
+        if previous != wanted { try? pool.resize(minimum: wanted.minimum, maximum: wanted.maximum) }
         engine.record(
             component: "scenario/\(scenario.name)",
             kind: "phase",
