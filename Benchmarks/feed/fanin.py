@@ -14,6 +14,7 @@ import asyncio
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -89,7 +90,8 @@ def main():
             pane.close()
             stop.set()
             publisher.join()
-    heard = [line.split("│")[-2] for line in picker.splitlines() if "/s" in line and "e-0" in line]
+    heard = [match.group(0) for match in map(re.compile(r"e-\d{3}.*?/s\s+\S+ \S*B").search, picker.splitlines())
+             if match]
     print(f"{arguments.engines} engines × {arguments.hz:g} Hz, {len(body)} bytes a snapshot, "
           f"{rate[0]:.0f} messages/s sent")
     print(f"memtop attach: {cpu:.2f} % of a core (UI thread {ui:.2f} %), RSS mean {rss_mean:.1f} MiB, "
