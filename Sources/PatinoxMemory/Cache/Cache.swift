@@ -13,7 +13,7 @@ import Synchronization
 /// let user = try await users.get("42") { id in try await database.user(id) }   // loads once per key
 /// ```
 ///
-/// Keys are spread over shards, each a pure ``CacheShard`` value behind its own lock; with one shard
+/// Keys are spread over shards, each a pure `CacheShard` value behind its own lock; with one shard
 /// the policy order is exact (the same hit ratio as a reference simulator). The eviction listener runs
 /// after the lock is released.
 public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
@@ -22,6 +22,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// The name given at creation; it appears in errors, events and metrics.
     public let name: String
+    /// The settings the cache was created with (bounds, policy, expiry, shards).
     public let configuration: CacheConfiguration<Key, Value>
     @usableFromInline let shards: [NIOLockedValueBox<Shard>]
     @usableFromInline let shardMask: Int
@@ -45,6 +46,11 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Creates a cache; an inconsistent configuration throws ``PatinoxError/Code/invalidConfiguration``.
     ///
     /// - Parameters:
+    ///   - name: the cache's engine and metrics label.
+    ///   - configuration: bounds, policy, expiry and shards.
+    ///   - clock: the time source for expiry (injected in tests; the system's monotonic clock by default).
+    ///   - monitor: where samples and notable events go.
+    ///   - seed: seeds the frequency sketch's hashing (W-TinyLFU), for repeatable behaviour in tests.
     ///   - onRemoval: called, outside any lock, for every entry that leaves the cache and why.
     ///   - housekeepingInterval: how often expired entries are swept and a sample goes to `monitor`.
     public init(

@@ -102,11 +102,17 @@ public enum RemovalCause: String, Sendable, Hashable {
 
 /// Running totals of a cache's work.
 public struct CacheStats: Sendable, Hashable, Codable {
+    /// Reads that found a live entry.
     public var hits = 0
+    /// Reads that found nothing (or an expired entry).
     public var misses = 0
+    /// Entries removed by the policy to stay within the count or weight bound.
     public var evictions = 0
+    /// Entries removed because their time-to-live or time-to-idle passed.
     public var expirations = 0
+    /// Loader calls that produced a value.
     public var loads = 0
+    /// Loader calls that threw.
     public var loadFailures = 0
     /// Entries not stored because they were heavier than the cache.
     public var rejections = 0
@@ -130,13 +136,20 @@ public struct CacheStats: Sendable, Hashable, Codable {
 
 /// A point-in-time view of a cache.
 public struct CacheStatus: Sendable, Hashable, Codable {
+    /// The name the cache was created with (its engine and metrics label).
     public var name: String
+    /// The eviction policy.
     public var policy: CachePolicy
     public var count: Int
+    /// The sum of the entries' weights (each entry weighs 1 without a weigher).
     public var weight: Int
+    /// The count bound, if any.
     public var maximumCount: Int?
+    /// The weight bound, if any.
     public var maximumWeight: Int?
+    /// How many independently locked shards the entries are spread over.
     public var shards: Int
+    /// Running totals since creation or the last statistics reset.
     public var stats: CacheStats
     /// W-TinyLFU only: the window's share of the capacity, as hill climbing set it.
     public var windowFraction: Double?

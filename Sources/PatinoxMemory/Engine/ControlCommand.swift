@@ -6,10 +6,15 @@
 /// - `flushCache` (`cache`)
 /// - `resetStats` (optional `target`; all components without it)
 public enum ControlCommand: Sendable, Hashable, Codable {
+    /// Sets a pool's minimum and maximum connections (``Pool/resize(minimum:maximum:)``).
     case resizePool(pool: String, minimum: Int, maximum: Int)
+    /// Injects a fault into a component for `durationSeconds`; `amount` is the kind's magnitude where it takes one.
     case injectFault(target: String, kind: FaultKind, amount: Double?, durationSeconds: Double)
+    /// Removes every fault injected into `target`.
     case clearFaults(target: String)
+    /// Removes every entry of a cache.
     case flushCache(cache: String)
+    /// Zeroes the statistics of `target`, or of every component when it is nil.
     case resetStats(target: String?)
 
     private enum CodingKeys: String, CodingKey {

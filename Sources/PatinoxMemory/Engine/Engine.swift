@@ -11,6 +11,7 @@ import NIOConcurrencyHelpers
 /// try engine.apply(.resizePool(pool: "db", minimum: 2, maximum: 20), sender: "alice@memtop")
 /// ```
 public final class Engine: Sendable {
+    /// The engine's name: the header of memtop and the `<engine>` token of the feed's subjects.
     public let name: String
     let clock: any MonotonicClock
     let log: EventLog
@@ -18,7 +19,11 @@ public final class Engine: Sendable {
     let activeFaults = NIOLockedValueBox<[ActiveFault]>([])
     let observers = NIOLockedValueBox<(next: Int, handlers: [Int: @Sendable (EngineEvent) -> Void])>((0, [:]))
 
-    /// - Parameter eventCapacity: how many recent events snapshots carry.
+    /// An engine with no components yet.
+    /// - Parameters:
+    ///   - name: the engine's name (memtop's header, the feed's `<engine>` subject token).
+    ///   - clock: the time source of snapshots, events and fault expiry (injected in tests).
+    ///   - eventCapacity: how many recent events snapshots carry.
     public init(name: String, clock: any MonotonicClock = SystemClock(), eventCapacity: Int = 256) {
         self.name = name
         self.clock = clock

@@ -4,20 +4,27 @@ public struct EngineSnapshot: Sendable, Codable, Hashable {
     /// Bumped on any incompatible change of the encoded form.
     public static let currentSchemaVersion = 1
 
+    /// The snapshot format's version (``currentSchemaVersion``); readers reject other versions.
     public var schemaVersion = EngineSnapshot.currentSchemaVersion
     /// The engine's name (an app or host).
     public var engine: String
     /// Monotonic clock time of the snapshot, in nanoseconds.
     public var takenAt: UInt64
+    /// Every live pool's status, sorted by name.
     public var pools: [PoolStatus] = []
+    /// Every live cache's status, sorted by name.
     public var caches: [CacheStatus] = []
+    /// Every cleanup registry (of guards), sorted by name.
     public var guards: [GuardRegistrySnapshot] = []
+    /// Every resource scope, sorted by name.
     public var scopes: [ScopeSnapshot] = []
+    /// Every mapped file, sorted by path.
     public var mappings: [MappingSnapshot] = []
     /// Faults injected through the engine and still in force.
     public var faults: [ActiveFault] = []
     /// Recent events, oldest first.
     public var events: [EngineEvent] = []
+    /// The health of each component and of the engine as a whole.
     public var health: HealthReport = HealthReport()
 
     /// An empty snapshot of `engine` at `takenAt` (monotonic nanoseconds); ``Engine/snapshot()`` fills one.
@@ -33,17 +40,24 @@ public struct EngineSnapshot: Sendable, Codable, Hashable {
 
 /// A fault in force: where, what, and until when (monotonic nanoseconds).
 public struct ActiveFault: Sendable, Codable, Hashable {
+    /// The component the fault was injected into.
     public var target: String
+    /// What the fault does.
     public var kind: FaultKind
+    /// Monotonic nanoseconds at which the fault clears itself.
     public var until: UInt64
 }
 
 /// A cleanup registry's counts, by registry name.
 public struct GuardRegistrySnapshot: Sendable, Codable, Hashable {
+    /// The registry's name.
     public var name: String
+    /// Its counts: created, active, cleaned, failed, retried, pending.
     public var status: GuardStatus
+    /// Whether cleanups have failed since the previous snapshot.
     public var failingCleanups: Bool
 
+    /// A registry's snapshot.
     public init(name: String, status: GuardStatus, failingCleanups: Bool) {
         self.name = name
         self.status = status
@@ -53,7 +67,9 @@ public struct GuardRegistrySnapshot: Sendable, Codable, Hashable {
 
 /// A resource scope: its name, the registry its guards report to, and what it holds.
 public struct ScopeSnapshot: Sendable, Codable, Hashable {
+    /// The scope's name.
     public var name: String
+    /// The name of the cleanup registry the scope's guards use.
     public var registry: String
     /// False once `close()` has been called.
     public var open: Bool
@@ -63,10 +79,15 @@ public struct ScopeSnapshot: Sendable, Codable, Hashable {
 
 /// A mapped file: where, how big, and which parts are in memory.
 public struct MappingSnapshot: Sendable, Codable, Hashable {
+    /// The mapped file's path (`memfd:NAME` for anonymous files).
     public var path: String
+    /// The mapping's length in bytes.
     public var bytes: Int
+    /// Whether the mapping is writable.
     public var writable: Bool
+    /// The mapping's length in pages.
     public var pages: Int
+    /// Pages resident in memory when the snapshot was taken (`mincore`).
     public var residentPages: Int
     /// The mapping cut in up to 64 equal regions; each value is the resident share of its region, in
     /// percent (0...100).
@@ -75,6 +96,7 @@ public struct MappingSnapshot: Sendable, Codable, Hashable {
 
 /// How a component, and the engine as a whole, is doing.
 public enum Health: String, Sendable, Codable, Hashable, Comparable {
+    /// `healthy`: working as configured; `degraded`: working with trouble (waiters, failing cleanups, a fault); `unhealthy`: failing (an open circuit, a closed pool).
     case healthy, degraded, unhealthy
 
     public static func < (lhs: Health, rhs: Health) -> Bool { lhs.severity < rhs.severity }
@@ -91,7 +113,9 @@ public enum Health: String, Sendable, Codable, Hashable, Comparable {
 
 /// Health per component (`kind/name`) and overall (the worst of them).
 public struct HealthReport: Sendable, Codable, Hashable {
+    /// The worst health of any component.
     public var overall: Health = .healthy
+    /// Each component's health and, when it is not healthy, why.
     public var components: [String: ComponentHealth] = [:]
     public init() {}
 
@@ -103,7 +127,9 @@ public struct HealthReport: Sendable, Codable, Hashable {
 
 /// One component's health and, when not healthy, why.
 public struct ComponentHealth: Sendable, Codable, Hashable {
+    /// The component's health.
     public var health: Health
+    /// Why it is not healthy (nil when it is).
     public var reason: String?
 }
 

@@ -8,6 +8,7 @@ public struct EngineEvent: Sendable, Codable, Hashable {
     public var component: String
     /// A short, stable name: `connection-failed`, `resized`, `fault-injected`, `leak`, `cache-flushed` …
     public var kind: String
+    /// What happened, in words, with the numbers that matter.
     public var message: String
 }
 

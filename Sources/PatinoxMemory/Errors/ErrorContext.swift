@@ -10,6 +10,7 @@ public struct ErrorContext: Sendable, Hashable, CustomStringConvertible {
     /// The file and line of bad input, when the error is about input.
     public var location: SourceLocation?
 
+    /// Where an error happened: the component's kind and name, the operation, and the input location if any.
     public init(component: ComponentKind, name: String, operation: String, location: SourceLocation? = nil) {
         self.component = component
         self.name = name
@@ -25,8 +26,11 @@ public struct ErrorContext: Sendable, Hashable, CustomStringConvertible {
 
 /// A position in an input file, for errors about bad input.
 public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The file's path as given.
     public var file: String
+    /// The line, counting from 1.
     public var line: Int
+    /// A position in an input file.
     public init(file: String, line: Int) {
         self.file = file
         self.line = line
@@ -36,13 +40,22 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 
 /// The families of components that report to an engine.
 public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
+    /// A connection pool.
     case pool
+    /// A cache.
     case cache
+    /// A resource guard or its cleanup registry.
     case resourceGuard = "guard"
+    /// A resource scope.
     case resourceScope = "scope"
+    /// Shared data.
     case sharedData = "shared"
+    /// A memory-mapped file.
     case mappedFile = "mapping"
+    /// The engine itself (commands, registration).
     case engine
+    /// The broker feed (NATS).
     case feed
+    /// Configuration (files, environment, arguments).
     case configuration
 }

@@ -26,7 +26,7 @@ public struct PatinoxError: Error, Sendable, CustomStringConvertible {
     /// The error that caused this one, if any (it may itself be a `PatinoxError` with its own cause).
     public var underlying: (any Error & Sendable)?
 
-    /// Creates an error; prefer the factory functions (``acquireTimeout(pool:waited:leased:maximum:waiters:)`` …)
+    /// Creates an error; prefer the components' own error factories
     /// which fill in the message and recovery consistently.
     public init(
         code: Code,

@@ -1,6 +1,7 @@
 /// A resource an agent uses — a browser session, a connection, a temporary directory — that must be
 /// released when the agent stops.
 public protocol Tool: Sendable {
+    /// The tool's name, used for its guard.
     var name: String { get }
     /// Releases the tool; thrown errors are retried by the scope's guard and then reported.
     func release() async throws
@@ -9,7 +10,9 @@ public protocol Tool: Sendable {
 /// Something that works with tools and owns them through a ``ResourceScope``: stopping the agent
 /// releases every tool it took, even those whose users were cancelled mid-use.
 public protocol Agent: Sendable {
+    /// The agent's name, used for its scope.
     var name: String { get }
+    /// The scope that owns the agent's tools; closing it cleans them all up.
     var scope: ResourceScope { get }
 }
 

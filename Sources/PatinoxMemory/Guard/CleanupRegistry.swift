@@ -11,6 +11,7 @@ public final class CleanupRegistry: Sendable {
     /// The registry guards use when none is given.
     public static let shared = CleanupRegistry(name: "default")
 
+    /// The registry's name (its engine and metrics label).
     public let name: String
     let clock: any MonotonicClock
     let monitor: any Monitor
@@ -22,6 +23,11 @@ public final class CleanupRegistry: Sendable {
     private let state = NIOLockedValueBox(State())
     private let injectedFailures = NIOLockedValueBox(false)
 
+    /// A registry named `name`.
+    /// - Parameters:
+    ///   - name: its engine and metrics label.
+    ///   - clock: the time source for cleanup latencies (injected in tests).
+    ///   - monitor: where cleanup events and samples go.
     public init(name: String, clock: any MonotonicClock = SystemClock(), monitor: any Monitor = NoopMonitor()) {
         self.name = name
         self.clock = clock
@@ -135,9 +141,11 @@ public final class CleanupRegistry: Sendable {
 
 /// Counts of a cleanup registry.
 public struct GuardStatus: Sendable, Hashable, Codable {
+    /// Guards created with this registry.
     public var created = 0
     /// Guards whose cleanup has not finished.
     public var active = 0
+    /// Cleanups that finished successfully.
     public var cleaned = 0
     /// Cleanups that failed after every retry.
     public var failed = 0
@@ -145,6 +153,7 @@ public struct GuardStatus: Sendable, Hashable, Codable {
     public var retried = 0
     /// Background cleanups of dropped guards still running.
     public var pending = 0
+    /// How long cleanups took, from start to success or final failure.
     public var cleanupLatency = LatencySummary()
     public init() {}
 }

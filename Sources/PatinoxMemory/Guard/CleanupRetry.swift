@@ -1,10 +1,14 @@
 /// How a failing cleanup is retried: up to `maximumAttempts` in all, waiting `initialDelay × 2ⁿ`
 /// (at most `maximumDelay`) between attempts.
 public struct CleanupRetry: Sendable, Hashable {
+    /// Attempts in all, the first included (1 means no retry).
     public var maximumAttempts: Int
+    /// The delay before the first retry; each retry doubles it.
     public var initialDelay: Duration
+    /// The longest delay between attempts.
     public var maximumDelay: Duration
 
+    /// A retry policy for cleanups.
     public init(
         maximumAttempts: Int = 5,
         initialDelay: Duration = .milliseconds(10),

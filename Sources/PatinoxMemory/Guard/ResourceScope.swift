@@ -2,8 +2,11 @@ import NIOConcurrencyHelpers
 
 /// What closing a scope did to one of its resources.
 public struct CleanupOutcome: Sendable {
+    /// The guard's name.
     public var name: String
+    /// Why its cleanup failed, if it did.
     public var error: PatinoxError?
+    /// Whether the cleanup succeeded.
     public var succeeded: Bool { error == nil }
 }
 
@@ -19,7 +22,9 @@ public struct CleanupOutcome: Sendable {
 /// let outcomes = await scope.close()
 /// ```
 public final class ResourceScope: Sendable {
+    /// The scope's name (its engine label).
     public let name: String
+    /// The registry that counts the scope's guards and runs their cleanups.
     public let registry: CleanupRegistry
     private struct Member: Sendable {
         var name: String
@@ -31,6 +36,7 @@ public final class ResourceScope: Sendable {
     }
     private let state = NIOLockedValueBox(State.open([]))
 
+    /// A scope named `name` whose guards report to `registry`.
     public init(name: String, registry: CleanupRegistry = .shared) {
         self.name = name
         self.registry = registry

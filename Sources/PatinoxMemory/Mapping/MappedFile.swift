@@ -25,18 +25,45 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     // until close(), which callers must not race with accesses.
 
     /// How the mapping may be used.
-    public enum Mode: Sendable { case readOnly, readWrite }
+    public enum Mode: Sendable {
+        /// Reads only; writes throw.
+        case readOnly
+        /// Reads and writes; ``sync()`` flushes writes to the file.
+        case readWrite
+    }
 
     /// How accesses protect against a file that another process truncates.
-    public enum Safety: Sendable { case ownFile, checkSize, copyReads }
+    public enum Safety: Sendable {
+        /// No checks: the program owns the file and nothing else truncates it. Fastest; a truncation by
+        /// another process raises SIGBUS and kills the process.
+        case ownFile
+        /// One `fstat` before each access: a truncated file throws instead of crashing (the default).
+        /// A truncation racing between the check and the access can still raise SIGBUS.
+        case checkSize
+        /// Reads use `pread` into memory and never touch the mapping: safe against any truncation,
+        /// at the cost of a copy per read.
+        case copyReads
+    }
 
     /// Access-pattern hints for the kernel.
     public enum Advice: Sendable {
-        case normal, sequential, random, willNeed, dontNeed
+        /// No special treatment (`MADV_NORMAL`).
+        case normal
+        /// Read ahead aggressively, drop pages soon after (`MADV_SEQUENTIAL`).
+        case sequential
+        /// Do not read ahead (`MADV_RANDOM`).
+        case random
+        /// Start reading the pages in now (`MADV_WILLNEED`).
+        case willNeed
+        /// The pages may be dropped; private writes to them are lost (`MADV_DONTNEED`).
+        case dontNeed
     }
 
+    /// The mapped file's path.
     public let path: String
+    /// Whether the mapping is read-only or writable.
     public let mode: Mode
+    /// How accesses are protected against truncation by other processes.
     public let safety: Safety
     /// Where the mapping starts in the file, in bytes.
     public let fileOffset: Int
@@ -347,11 +374,15 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
 
 /// Which pages of a mapping are resident in memory.
 public struct MappingResidency: Sendable, Hashable {
+    /// The mapped file's path.
     public var path: String
+    /// The mapping's length in bytes.
     public var bytes: Int
+    /// The system's page size in bytes.
     public var pageSize: Int
     /// One flag per page.
     public var resident: [Bool]
+    /// How many pages are resident.
     public var residentPages: Int { resident.filter { $0 }.count }
 }
 

@@ -16,8 +16,11 @@ public protocol Monitor: Sendable {
 
 /// Identifies a component instance: its family and the name its owner gave it.
 public struct ComponentID: Sendable, Hashable, CustomStringConvertible {
+    /// The component's kind.
     public var kind: ComponentKind
+    /// The component's name.
     public var name: String
+    /// Names a component.
     public init(kind: ComponentKind, name: String) {
         self.kind = kind
         self.name = name
@@ -29,19 +32,24 @@ public struct ComponentID: Sendable, Hashable, CustomStringConvertible {
 public struct MonitorEvent: Sendable {
     /// Whether the operation succeeded.
     public enum Outcome: Sendable, Equatable {
+        /// The operation succeeded.
         case success
+        /// The operation failed with this error.
         case failure(PatinoxError.Code)
     }
 
+    /// The component the event comes from.
     public var source: ComponentID
     /// A low-cardinality name, e.g. `"create"`, `"close"`, `"leak"`, `"acquire-wait"`.
     public var operation: String
+    /// How the operation ended.
     public var outcome: Outcome
     /// How long it took, when that is meaningful.
     public var duration: Duration?
     /// A short detail for logs (never used as a metric dimension).
     public var detail: String?
 
+    /// An event of `source`'s `operation`, with how it ended, how long it took and details.
     public init(
         source: ComponentID,
         operation: String,
@@ -59,12 +67,14 @@ public struct MonitorEvent: Sendable {
 
 /// A component's gauges (current values) and counters (running totals) at one moment.
 public struct MonitorSample: Sendable {
+    /// The component the sample describes.
     public var source: ComponentID
     /// Current values, e.g. `"idle": 3`.
     public var gauges: [(name: String, value: Double)]
     /// Running totals since the component started, e.g. `"acquired": 1200`; monitors turn them into deltas.
     public var totals: [(name: String, value: Int)]
 
+    /// A sample of `source`: current values (`gauges`) and running totals (`totals`).
     public init(source: ComponentID, gauges: [(name: String, value: Double)], totals: [(name: String, value: Int)]) {
         self.source = source
         self.gauges = gauges

@@ -8,6 +8,7 @@
 /// }
 /// ```
 public protocol ConnectionFactory: Sendable {
+    /// The connection type the factory makes and the pool lends.
     associatedtype Connection: Sendable
 
     /// Opens a new connection. Throw to report failure; the pool backs off and retries.
@@ -42,6 +43,7 @@ public struct PoolFaults: Sendable, Hashable {
     /// Added to every connection attempt.
     public var createLatency: Duration = .zero
 
+    /// Faults to inject; every one is off by default.
     public init(
         failHealthChecks: Bool = false,
         failCreates: Bool = false,

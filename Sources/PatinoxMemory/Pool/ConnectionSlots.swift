@@ -8,6 +8,7 @@ public struct ConnectionID: Sendable, Hashable, CustomStringConvertible {
     /// Counts the leases of this slot; changes on every lease.
     public var epoch: UInt32
 
+    /// Identifies the connection in `slot` during its `epoch` (slots are reused; epochs are not).
     @inlinable
     public init(slot: Int32, epoch: UInt32) {
         self.slot = slot

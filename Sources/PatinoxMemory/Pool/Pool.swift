@@ -20,6 +20,7 @@ import Synchronization
 /// All logic lives in a pure state machine (`PoolStateMachine`) behind one lock; this class only runs the
 /// effects it asks for (connect, check, close, wake waiters) outside the lock.
 public final class Pool<Factory: ConnectionFactory>: Sendable {
+    /// The connection type of the factory.
     public typealias Connection = Factory.Connection
     @usableFromInline typealias Waiter = UnsafeContinuation<PoolLease<Connection>, any Error>
     @usableFromInline typealias Machine = PoolStateMachine<Connection, Waiter>

@@ -1,6 +1,6 @@
 /// How a ``Pool`` sizes, checks, retires and recovers its connections.
 ///
-/// Every field has a production-sensible default; ``validate(poolName:)`` rejects inconsistent values
+/// Every field has a production-sensible default; ``validate(poolName:operation:)`` rejects inconsistent values
 /// with a ``PatinoxError`` naming the field and the fix.
 ///
 /// ```swift
@@ -52,9 +52,13 @@ public struct PoolConfiguration: Sendable, Hashable {
     /// Exponential backoff with jitter: attempt *n* waits `initial × multiplier^(n-1)`, at most `maximum`,
     /// varied by ± `jitter` (a fraction).
     public struct Backoff: Sendable, Hashable {
+        /// The delay after the first failure.
         public var initial: Duration = .milliseconds(100)
+        /// How much each further failure multiplies the delay by.
         public var multiplier: Double = 1.25
+        /// The longest delay.
         public var maximum: Duration = .seconds(10)
+        /// The random share (0…1) added to or taken from each delay, so pools do not retry in step.
         public var jitter: Double = 0.2
         public init() {}
 

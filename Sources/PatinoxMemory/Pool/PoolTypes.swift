@@ -1,4 +1,4 @@
-/// A leased connection. Give it back with ``Pool/release(_:discard:)``, or use ``Pool/withConnection(_:)``.
+/// A leased connection. Give it back with ``Pool/release(_:discard:)``, or use ``Pool/withConnection(isolation:_:)``.
 public struct PoolLease<Connection: Sendable>: Sendable {
     /// The connection, yours until you release the lease.
     public let connection: Connection
@@ -17,44 +17,73 @@ public struct PoolLease<Connection: Sendable>: Sendable {
 
 /// Why the pool closed a connection.
 public enum CloseReason: String, Sendable, Hashable, CaseIterable {
+    /// Idle for longer than the idle timeout, above the minimum.
     case idleTimeout = "idle-timeout"
+    /// Older than its (jittered) maximum lifetime.
     case lifetimeExpired = "lifetime-expired"
+    /// The factory's health check rejected it.
     case validationFailed = "validation-failed"
+    /// Its borrower released it with `discard: true`.
     case discarded
+    /// The pool was resized below its count.
     case shrink
+    /// The pool shut down and it was idle or returned.
     case shutdown
+    /// The pool's shutdown deadline passed while it was leased.
     case forcedShutdown = "forced-shutdown"
+    /// Closed by ``Pool/kill(_:)`` (fault injection).
     case killed
+    /// Its creation outlived the create timeout; the connection is closed when it arrives.
     case abandonedCreate = "abandoned-create"
 }
 
 /// Something notable that happened in a pool, reported to its ``Monitor``.
 public enum PoolEvent: Sendable, Equatable {
+    /// A new connection was opened.
     case connectionCreated
+    /// Opening a connection failed.
     case createFailed(PatinoxError)
+    /// A connection was closed, for this reason.
     case connectionClosed(CloseReason)
+    /// A health check rejected a connection.
     case validationFailed
+    /// A caller waited past the acquire timeout.
     case acquireTimedOut
+    /// A lease has been held past the leak threshold.
     case leakDetected(ConnectionID, heldFor: Duration)
+    /// After this many failed creates in a row the pool fails fast.
     case circuitOpened(failures: Int)
+    /// A create succeeded again; the pool accepts acquires.
     case circuitClosed
+    /// The pool's bounds changed.
     case resized(minimum: Int, maximum: Int)
+    /// Shutdown began: new acquires fail, leases may finish.
     case shutdownStarted
+    /// Shutdown ended; `forceClosed` leases were closed at the deadline.
     case shutdownFinished(forceClosed: Int)
+    /// ``Pool/kill(_:)`` closed this many connections.
     case killed(count: Int)
 }
 
 /// Running totals of what a pool has done.
 public struct PoolCounters: Sendable, Hashable, Codable {
+    /// Leases handed out.
     public var acquired = 0
+    /// Acquires that failed with ``PatinoxError/Code/acquireTimeout``.
     public var timedOut = 0
+    /// Acquires whose task was cancelled while waiting.
     public var cancelled = 0
+    /// Connections opened.
     public var created = 0
+    /// Connection attempts that failed.
     public var createFailures = 0
+    /// Health checks that rejected a connection.
     public var validationFailures = 0
     /// Connections closed because they were broken (failed check, discarded, killed) and so replaced.
     public var replaced = 0
+    /// Leases reported as held past the leak threshold.
     public var leaks = 0
+    /// Connections closed, for any reason.
     public var closed = 0
     /// Releases of a lease that was no longer current (double release, or after kill/force close).
     public var staleReleases = 0
@@ -63,27 +92,41 @@ public struct PoolCounters: Sendable, Hashable, Codable {
 
 /// Where a pool is in its life.
 public enum PoolPhase: String, Sendable, Hashable, Codable {
+    /// Lending connections.
     case running
+    /// Refusing new acquires; waiting for leases to come back before the deadline.
     case shuttingDown = "shutting-down"
+    /// Every connection closed; acquires fail with ``PatinoxError/Code/poolClosed``.
     case closed
 }
 
 /// A point-in-time view of a pool, for status pages, the engine and tests.
 public struct PoolStatus: Sendable, Hashable, Codable {
+    /// The pool's name (its engine and metrics label).
     public var name: String
+    /// Running, shutting down or closed.
     public var phase: PoolPhase
     /// Connections open or being opened (idle + leased + creating + checking).
     public var total: Int
+    /// Open connections waiting to be leased.
     public var idle: Int
+    /// Connections lent out.
     public var leased: Int
+    /// Connections being opened.
     public var creating: Int
     /// Idle connections being health-checked in the background.
     public var checking: Int
+    /// Callers waiting for a connection.
     public var waiters: Int
+    /// The fewest connections the pool keeps open.
     public var minimum: Int
+    /// The most connections the pool opens.
     public var maximum: Int
+    /// Whether creates failed often enough that acquires fail fast (probing continues).
     public var circuitOpen: Bool
+    /// Failed creates since the last success.
     public var consecutiveCreateFailures: Int
+    /// Running totals since creation or the last statistics reset.
     public var counters: PoolCounters
     /// Acquire latency (time from call to lease) percentiles, from an HdrHistogram.
     public var acquireLatency: LatencySummary
@@ -92,10 +135,15 @@ public struct PoolStatus: Sendable, Hashable, Codable {
 /// Latency percentiles.
 public struct LatencySummary: Sendable, Hashable, Codable {
     public var count: UInt64 = 0
+    /// The median.
     public var p50: Duration = .zero
+    /// The 90th percentile.
     public var p90: Duration = .zero
+    /// The 99th percentile.
     public var p99: Duration = .zero
+    /// The 99.9th percentile.
     public var p999: Duration = .zero
+    /// The largest value recorded.
     public var max: Duration = .zero
     public init() {}
 }

@@ -7,10 +7,12 @@ public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
     @usableFromInline var chunks: [[Element]] = []
     public private(set) var count: Int = 0
 
+    /// An empty array that grows in chunks of `chunkSize` elements.
     public init(chunkSize: Int = 1024) {
         self.chunkSize = Swift.max(1, chunkSize)
     }
 
+    /// An array holding `elements`, in chunks of `chunkSize`.
     public init<S: Sequence>(_ elements: S, chunkSize: Int = 1024) where S.Element == Element {
         self.init(chunkSize: chunkSize)
         for element in elements { append(element) }
@@ -31,6 +33,7 @@ public struct ChunkedArray<Element>: RandomAccessCollection, MutableCollection {
         }
     }
 
+    /// Appends `element`; copies only the last chunk if it is shared.
     public mutating func append(_ element: Element) {
         if count % chunkSize == 0 {
             var chunk: [Element] = []

@@ -6,6 +6,7 @@ public struct SharedSnapshot<Value: Sendable>: Sendable {
     let box: SharedData<Value>.Box
     /// Counts from 1 (the initial value) up by one per update.
     public let version: UInt64
+    /// The value of this version.
     public var value: Value { box.value }
 }
 
@@ -24,6 +25,7 @@ public struct SharedSnapshot<Value: Sendable>: Sendable {
 /// for await snapshot in routes.changes() { print(snapshot.version) }
 /// ```
 public final class SharedData<Value: Sendable>: Sendable {
+    /// The name the shared data was created with (its engine and metrics label).
     public let name: String
     @usableFromInline let current: NIOLockedValueBox<Box>
     private let writers = NIOLock()
@@ -47,6 +49,7 @@ public final class SharedData<Value: Sendable>: Sendable {
         var nextSubscriber: UInt64 = 0
     }
 
+    /// Shared data named `name` starting with `value` (version 1).
     public init(name: String, _ value: Value) {
         self.name = name
         current = NIOLockedValueBox(Box(value: value, version: 1))
@@ -132,11 +135,13 @@ public final class SharedData<Value: Sendable>: Sendable {
 
 /// Counts of a ``SharedData``.
 public struct SharedDataStatus: Sendable, Hashable {
+    /// The current version (1 at creation, +1 per update).
     public var version: UInt64 = 1
     /// Updates that had to copy because a reader still held the current version.
     public var copiesMade = 0
     /// Updates that changed the value in place.
     public var copiesAvoided = 0
+    /// Active ``SharedData/changes(buffer:)`` streams.
     public var subscribers = 0
     public init() {}
 }

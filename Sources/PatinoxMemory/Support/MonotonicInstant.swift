@@ -6,6 +6,7 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
     /// Nanoseconds since the clock's origin.
     public var nanoseconds: UInt64
 
+    /// An instant `nanoseconds` after the clock's origin.
     public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
 
     /// The origin of a clock.
