@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .target(name: "CPatinoxShims"),
@@ -104,8 +105,18 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopFeedTests",
-            dependencies: ["MemtopFeed", "MemtopWorkload", "PatinoxMemory"],
+            dependencies: ["MemtopFeed", "MemtopTestSupport", "MemtopWorkload", "PatinoxMemory"],
             exclude: ["Interop"]
+        ),
+        // Helpers shared by test targets: a private nats-server, process spawning, polling.
+        .target(name: "MemtopTestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "GuideTests",
+            dependencies: [
+                "MemtopFeed", "MemtopTestSupport", "PatinoxConfiguration", "PatinoxMemory",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         .testTarget(
             name: "MemtopWorkloadTests",

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import NIOConcurrencyHelpers
 import PatinoxMemory
 import Testing
@@ -10,15 +11,6 @@ final class Inbox: Sendable {
     let messages = NIOLockedValueBox<[NATSMessage]>([])
     func add(_ message: NATSMessage) { messages.withLockedValue { $0.append(message) } }
     var count: Int { messages.withLockedValue { $0.count } }
-}
-
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while !condition() {
-        guard ContinuousClock.now < deadline else { return false }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return true
 }
 
 @Suite("NATS client × real nats-server", .serialized)

@@ -2,16 +2,16 @@ import Foundation
 
 /// A nats-server of the test's own on a free port (Debian's `nats-server`, installed by .ci/run), so tests
 /// can stop and restart it and give it an authorization config.
-final class NATSServerProcess: @unchecked Sendable {
-    static let binary = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].first {
+public final class NATSServerProcess: @unchecked Sendable {
+    public static let binary = ["/usr/sbin/nats-server", "/usr/bin/nats-server"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    let port: Int
+    public let port: Int
     let configPath: String?
     private var pid: pid_t = 0
 
-    init(config: String? = nil) throws {
+    public init(config: String? = nil) throws {
         port = Self.freePort()
         if let config {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID()).conf").path
@@ -23,9 +23,9 @@ final class NATSServerProcess: @unchecked Sendable {
         try start()
     }
 
-    var url: String { "nats://127.0.0.1:\(port)" }
+    public var url: String { "nats://127.0.0.1:\(port)" }
 
-    func start() throws {
+    public func start() throws {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
         var words = [binary, "-a", "127.0.0.1", "-p", String(port)]
         if let configPath { words += ["-c", configPath] }
@@ -34,7 +34,7 @@ final class NATSServerProcess: @unchecked Sendable {
         for _ in 0..<100 where !Self.accepts(port) { usleep(50_000) }
     }
 
-    func stop() {
+    public func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
         _ = waitForExit(pid)
@@ -60,7 +60,7 @@ final class NATSServerProcess: @unchecked Sendable {
         }
     }
 
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()
@@ -78,7 +78,7 @@ final class NATSServerProcess: @unchecked Sendable {
 }
 
 /// Whether the NATS tests can run here; in CI they must (never skipped silently).
-func natsAvailable() -> Bool {
+public func natsAvailable() -> Bool {
     if NATSServerProcess.binary != nil { return true }
     precondition(
         ProcessInfo.processInfo.environment["CI"] == nil,
@@ -89,7 +89,7 @@ func natsAvailable() -> Bool {
 }
 
 /// Starts `words[0]` with the arguments that follow (output discarded when `quiet`); returns its pid.
-func spawn(_ words: [String], quiet: Bool = false) throws -> pid_t {
+public func spawn(_ words: [String], quiet: Bool = false) throws -> pid_t {
     let argv: [UnsafeMutablePointer<CChar>?] = words.map { word in word.withCString { strdup($0) } } + [nil]
     defer { argv.forEach { free($0) } }
     var actions = posix_spawn_file_actions_t()
@@ -106,8 +106,18 @@ func spawn(_ words: [String], quiet: Bool = false) throws -> pid_t {
 }
 
 /// Waits for `pid` to exit and returns its exit status.
-func waitForExit(_ pid: pid_t) -> Int32 {
+public func waitForExit(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (status >> 8) & 0xFF
+}
+
+/// Polls `condition` every 20 ms for up to `seconds`; whether it came true.
+public func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return true
 }
