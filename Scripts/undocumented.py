@@ -24,11 +24,11 @@ STANDARD = {"description", "debugDescription", "hash(into:)", "==(_:_:)", "<(_:_
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("module")
-    parser.add_argument("--symbolgraph", default=glob.glob(".build/*/symbolgraph") and glob.glob(".build/*/symbolgraph")[0])
+    found = glob.glob(".build/*/symbolgraph")
+    parser.add_argument("--symbolgraph", default=found[0] if found else ".build/symbolgraph")
     arguments = parser.parse_args()
     path = os.path.join(arguments.symbolgraph, f"{arguments.module}.symbols.json")
     graph = json.load(open(path))
-    conforming = {rel["source"] for rel in graph["relationships"] if rel["kind"] == "memberOf"}
     missing = []
     for symbol in graph["symbols"]:
         identifier = symbol["identifier"]["precise"]
@@ -46,7 +46,6 @@ def main():
     for entry in sorted(missing):
         print(entry)
     print(f"{len(missing)} public symbol(s) of {arguments.module} without a doc comment", file=sys.stderr)
-    _ = conforming
     return 1 if missing else 0
 
 

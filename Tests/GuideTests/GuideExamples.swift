@@ -170,3 +170,16 @@ struct FailureLog: Monitor {
 
     func sample(_ sample: MonitorSample) {}
 }
+
+// MARK: - README.md's tour
+
+func readmeTour(broker: String) async throws -> (String, Task<Void, Never>) {
+    let engine = Engine(name: "shop")
+    let pool = try makePool(engine: engine)  // your driver's ConnectionFactory, sized (docs/GUIDE.md §2)
+    let users = try makeUserCache(engine: engine)  // W-TinyLFU, 50,000 entries, 5-minute TTL (§3)
+    let name = try await users.get(42) { id in
+        try await pool.withConnection { try await $0.query("SELECT name FROM users WHERE id = \(id)") }
+    }
+    let publishing = try await publish(engine: engine, broker: broker)  // then: memtop attach (§7)
+    return (name, publishing)
+}

@@ -76,6 +76,9 @@ struct GuideWalkthroughTests {
         let publishing = try await publish(engine: engine, broker: server.url)
         #expect(await eventually { received.value.contains("db") })
         publishing.cancel()
+        let (name, tour) = try await readmeTour(broker: server.url)
+        #expect(name.contains("users WHERE id = 42"))
+        tour.cancel()
         await listener.close()
         await pool.shutdown(deadline: .seconds(1))
         _ = server
@@ -151,7 +154,7 @@ struct GuideDocumentTests {
             (try? FileManager.default.contentsOfDirectory(
                 atPath: repositoryRoot.appendingPathComponent(catalog).path
             ))?.filter { $0.hasSuffix(".md") }.map { "\(catalog)/\($0)" } ?? []
-        return ["docs/GUIDE.md"] + articles.sorted()
+        return ["README.md", "docs/GUIDE.md"] + articles.sorted()
     }
 
     @Test(
