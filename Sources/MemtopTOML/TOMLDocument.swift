@@ -43,17 +43,7 @@ struct TOMLOrigin {
     var index: TOMLLineIndex
 
     func error(line: Int?, message: String, hint: String) -> PatinoxError {
-        PatinoxError(
-            code: .invalidInput,
-            context: ErrorContext(
-                component: component,
-                name: file,
-                operation: "parse",
-                location: line.map { SourceLocation(file: file, line: $0) }
-            ),
-            message: message,
-            recovery: .reconfigure(hint: hint)
-        )
+        .invalidInput(component, name: file, operation: "parse", line: line, message: message, hint: hint)
     }
 }
 
@@ -180,11 +170,12 @@ extension TOMLDocument {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .configuration, name: path, operation: "read \(what)"),
+            throw .invalidInput(
+                .configuration,
+                name: path,
+                operation: "read \(what)",
                 message: "cannot read the \(what) file: \(error.localizedDescription)",
-                recovery: .reconfigure(hint: hint),
+                hint: hint,
                 underlying: error
             )
         }

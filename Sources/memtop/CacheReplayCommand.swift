@@ -78,11 +78,12 @@ extension TraceFormat: ExpressibleByArgument {}
 enum TraceFile {
     static func read(_ path: String) throws -> [UInt8] {
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .cache, name: "trace", operation: "read"),
+            throw PatinoxError.invalidInput(
+                .cache,
+                name: "trace",
+                operation: "read",
                 message: "cannot read '\(path)': no such file, or no permission.",
-                recovery: .reconfigure(hint: "pass the path of an existing trace file.")
+                hint: "pass the path of an existing trace file."
             )
         }
         guard path.hasSuffix(".gz") else { return Array(FileManager.default.contents(atPath: path) ?? Data()) }
@@ -95,11 +96,12 @@ enum TraceFile {
         let data = output.fileHandleForReading.readDataToEndOfFile()
         gzip.waitUntilExit()
         guard gzip.terminationStatus == 0 else {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .cache, name: "trace", operation: "read"),
+            throw PatinoxError.invalidInput(
+                .cache,
+                name: "trace",
+                operation: "read",
                 message: "'\(path)' is not a valid gzip file (gzip exited with \(gzip.terminationStatus)).",
-                recovery: .reconfigure(hint: "decompress it by hand, or pass the uncompressed file.")
+                hint: "decompress it by hand, or pass the uncompressed file."
             )
         }
         return Array(data)

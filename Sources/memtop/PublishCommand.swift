@@ -61,11 +61,7 @@ struct PublishCommand: AsyncParsableCommand {
             "publishing engine '\(name)' (scenario '\(scenario.name)') to \(options.url)"
                 + (allowControl ? ", control allowed" : ", control refused")
         )
-        if let seconds {
-            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-        } else {
-            await TerminationSignals.wait()
-        }
+        await waitUntilStopped(seconds: seconds)
         feed.cancel()
         load.cancel()
         await load.value

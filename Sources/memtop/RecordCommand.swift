@@ -31,11 +31,7 @@ struct RecordCommand: AsyncParsableCommand {
         )
         let source = RemoteSource(client: client, engine: engine, recorder: recorder)
         print("recording engine '\(engine)' from \(client.options.url) to \(out); Ctrl-C stops")
-        if let seconds {
-            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
-        } else {
-            await TerminationSignals.wait()
-        }
+        await waitUntilStopped(seconds: seconds)
         await client.close()
         recorder.close()
         let written = recorder.written

@@ -10,10 +10,23 @@ import Testing
 
 @Suite("Feed: publish → attach over a real nats-server", .serialized)
 struct FeedTests {
-    /// A publishing engine (the built-in scenario) and a remote source attached to it.
-    func publishAndAttach(allowControl: Bool) async throws -> (
-        NATSServerProcess, SyntheticService, Task<Void, Never>, RemoteSource, [NATSClient]
-    ) {
+    /// A publishing engine (the built-in scenario), a remote source attached to it, and what stops them.
+    struct Attached {
+        let server: NATSServerProcess
+        let service: SyntheticService
+        let load: Task<Void, Never>
+        let source: RemoteSource
+        let clients: [NATSClient]
+
+        /// Stops the load and the publisher, closes the clients, shuts the service down (then the server).
+        func close() async {
+            load.cancel()
+            for client in clients { await client.close() }
+            await service.shutdown()
+        }
+    }
+
+    func publishAndAttach(allowControl: Bool) async throws -> Attached {
         let server = try NATSServerProcess()
         let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
         let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
@@ -32,7 +45,13 @@ struct FeedTests {
                 group.addTask { await publisher.run() }
             }
         }
-        return (server, service, load, source, [publisherClient, viewerClient])
+        return Attached(
+            server: server,
+            service: service,
+            load: load,
+            source: source,
+            clients: [publisherClient, viewerClient]
+        )
     }
 
     func result(_ source: RemoteSource, _ command: ControlCommand) async -> Result<String, PatinoxError> {
@@ -42,7 +61,8 @@ struct FeedTests {
     @Test("snapshots arrive; a resize by request/reply changes the remote engine; the engine list hears it")
     func roundTrip() async throws {
         guard natsAvailable() else { return }
-        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: true)
+        let attached = try await publishAndAttach(allowControl: true)
+        let (source, service) = (attached.source, attached.service)
         #expect(await eventually { source.latest()?.pools.first?.name == "db" })
         #expect(source.latest()?.engine == "shop" && source.status() == nil)
         #expect(await source.waitForEngines(upTo: 1) == ["shop"])
@@ -53,16 +73,14 @@ struct FeedTests {
         #expect(await eventually { source.latest()?.pools.first?.maximum == 13 })
         let bad = await result(source, .resizePool(pool: "nope", minimum: 1, maximum: 2))
         #expect(throws: PatinoxError.self) { try bad.get() }
-        load.cancel()
-        for client in clients { await client.close() }
-        await service.shutdown()
-        _ = server
+        await attached.close()
     }
 
     @Test("control is refused, with a reply that says so, unless the owner allowed it")
     func controlRefused() async throws {
         guard natsAvailable() else { return }
-        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        let attached = try await publishAndAttach(allowControl: false)
+        let (source, service) = (attached.source, attached.service)
         #expect(await eventually { source.latest() != nil })
         let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
         switch outcome {
@@ -70,16 +88,14 @@ struct FeedTests {
         case .failure(let error): #expect(error.message.contains("--allow-control"), "\(error)")
         }
         #expect(service.pool.status().maximum != 13)
-        load.cancel()
-        for client in clients { await client.close() }
-        await service.shutdown()
-        _ = server
+        await attached.close()
     }
 
     @Test("garbage and wrong-version messages are counted and shown, never passed on")
     func garbage() async throws {
         guard natsAvailable() else { return }
-        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        let attached = try await publishAndAttach(allowControl: false)
+        let (source, server) = (attached.source, attached.server)
         #expect(await eventually { source.latest() != nil })
         let vandal = try await NATSClient.connect(try NATSOptions(url: server.url))
         try vandal.publish(Array("{not json".utf8), to: FeedSubjects.snapshot("shop"))
@@ -88,10 +104,8 @@ struct FeedTests {
         try vandal.publish(try future.jsonData(), to: FeedSubjects.snapshot("shop"))
         #expect(await eventually { (source.status() ?? "").contains("2 bad message") }, "\(source.status() ?? "")")
         #expect(source.latest()?.schemaVersion == 1)
-        load.cancel()
-        for client in clients + [vandal] { await client.close() }
-        await service.shutdown()
-        _ = server
+        await vandal.close()
+        await attached.close()
     }
 
     @Test("two engines: the picker lists both, a switch draws the other, --record keeps the drawn engine's frames")
@@ -184,19 +198,17 @@ struct FeedTests {
             print("nats-py not installed: interop test skipped outside CI")
             return
         }
-        let (server, service, load, source, clients) = try await publishAndAttach(allowControl: false)
+        let attached = try await publishAndAttach(allowControl: false)
+        let (source, server) = (attached.source, attached.server)
         #expect(await eventually { source.latest() != nil })
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Interop/nats_interop.py"
         )
-        let status = try await Task.detached { runPython([script.path, server.url, "shop"]) }.value
+        let status = await Task.detached { runPython([script.path, server.url, "shop"]) }.value
         #expect(status == 0, "nats_interop.py found schema problems (see its output)")
         #expect(await eventually { (source.status() ?? "").contains("4 bad message") }, "\(source.status() ?? "")")
         #expect(source.latest()?.schemaVersion == 1 && source.latest()?.engine == "shop")
-        load.cancel()
-        for client in clients { await client.close() }
-        await service.shutdown()
-        _ = server
+        await attached.close()
     }
 }
 

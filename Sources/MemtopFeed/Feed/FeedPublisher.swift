@@ -16,10 +16,10 @@ public final class FeedPublisher: Sendable {
     public let name: String
     public let interval: Duration
     public let allowControl: Bool
-    private let lastEvent = NIOLockedValueBox<UInt64>(0)
     private let failures = NIOLockedValueBox(0)
-    /// Serializes publishes from the interval loop and from event pushes.
-    private let publishing = NIOLock()
+    /// The newest event published; its lock also serializes publishes from the interval loop and from
+    /// event pushes, so no event goes out twice.
+    private let lastEventPublished = NIOLockedValueBox<UInt64>(0)
     /// Whether an event's snapshot is scheduled, and when the last one went out.
     private let push = NIOLockedValueBox((scheduled: false, lastPush: NIODeadline.uptimeNanoseconds(0)))
     /// How long an event waits for others to join it before its snapshot goes out.
@@ -35,11 +35,12 @@ public final class FeedPublisher: Sendable {
         allowControl: Bool
     ) throws(PatinoxError) {
         guard FeedSubjects.isValidEngineName(name) else {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .feed, name: name, operation: "publish"),
+            throw .invalidInput(
+                .feed,
+                name: name,
+                operation: "publish",
                 message: "'\(name)' cannot be an engine name on the feed (it becomes one subject token).",
-                recovery: .reconfigure(hint: "use letters, digits, '-' and '_' only.")
+                hint: "use letters, digits, '-' and '_' only."
             )
         }
         self.engine = engine
@@ -86,21 +87,18 @@ public final class FeedPublisher: Sendable {
 
     /// One snapshot and the events since the last one.
     public func publishOnce() {
-        publishing.withLock { publishLocked() }
-    }
-
-    private func publishLocked() {
-        let snapshot = engine.snapshot()
-        do {
-            try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))
-            let since = lastEvent.withLockedValue { $0 }
-            let fresh = snapshot.events.filter { $0.at > since }
-            if let newest = fresh.last {
-                try client.publish(try StreamingJSONEncoder().encode(fresh), to: FeedSubjects.events(name))
-                lastEvent.withLockedValue { $0 = newest.at }
+        lastEventPublished.withLockedValue { lastEvent in
+            let snapshot = engine.snapshot()
+            do {
+                try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))
+                let fresh = snapshot.events.filter { $0.at > lastEvent }
+                if let newest = fresh.last {
+                    try client.publish(try StreamingJSONEncoder().encode(fresh), to: FeedSubjects.events(name))
+                    lastEvent = newest.at
+                }
+            } catch {
+                failures.withLockedValue { $0 += 1 }
             }
-        } catch {
-            failures.withLockedValue { $0 += 1 }
         }
     }
 

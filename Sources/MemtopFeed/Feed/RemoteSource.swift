@@ -77,11 +77,12 @@ public final class RemoteSource: TelemetrySource {
     public static func decodeSnapshot(_ payload: [UInt8]) -> Result<EngineSnapshot, PatinoxError> {
         func failure(_ message: String) -> Result<EngineSnapshot, PatinoxError> {
             .failure(
-                PatinoxError(
-                    code: .invalidInput,
-                    context: ErrorContext(component: .feed, name: "snapshot", operation: "decode"),
+                .invalidInput(
+                    .feed,
+                    name: "snapshot",
+                    operation: "decode",
                     message: message,
-                    recovery: .reconfigure(hint: "check the publisher's version (docs/FEED.md).")
+                    hint: "check the publisher's version (docs/FEED.md)."
                 )
             )
         }
@@ -162,8 +163,8 @@ public final class RemoteSource: TelemetrySource {
         }
         let (rejected, problem) = state.withLockedValue { ($0.rejected, $0.lastProblem) }
         if rejected > 0 { parts.append("\(rejected) bad message(s) ignored, last: \(problem ?? "?")") }
-        if let recorder, recorder.written.failures > 0 {
-            parts.append("recording to \(recorder.path): \(recorder.written.failures) frame(s) could not be written")
+        if let recorder, case let failures = recorder.written.failures, failures > 0 {
+            parts.append("recording to \(recorder.path): \(failures) frame(s) could not be written")
         }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }

@@ -24,11 +24,12 @@ public struct NATSOptions: Sendable {
         guard let components = URLComponents(string: url), components.scheme == "nats", let host = components.host,
             !host.isEmpty
         else {
-            throw PatinoxError(
-                code: .invalidInput,
-                context: ErrorContext(component: .feed, name: url, operation: "parse broker URL"),
+            throw .invalidInput(
+                .feed,
+                name: url,
+                operation: "parse broker URL",
                 message: "'\(url)' is not a NATS URL.",
-                recovery: .reconfigure(hint: "write nats://HOST:PORT, e.g. nats://127.0.0.1:4222.")
+                hint: "write nats://HOST:PORT, e.g. nats://127.0.0.1:4222."
             )
         }
         self.host = host

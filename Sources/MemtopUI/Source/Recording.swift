@@ -90,17 +90,7 @@ public struct Recording: Sendable {
 
     /// An error about the recording at `path` (line `line` when known), with what to do.
     public static func recordingError(_ path: String, _ line: Int?, _ message: String, hint: String) -> PatinoxError {
-        PatinoxError(
-            code: .invalidInput,
-            context: ErrorContext(
-                component: .feed,
-                name: path,
-                operation: "replay",
-                location: line.map { SourceLocation(file: path, line: $0) }
-            ),
-            message: message,
-            recovery: .reconfigure(hint: hint)
-        )
+        .invalidInput(.feed, name: path, operation: "replay", line: line, message: message, hint: hint)
     }
 }
 

@@ -35,16 +35,14 @@ public final class ReplaySource: TelemetrySource {
     }
 
     public func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void) {
-        reply(
-            .failure(
-                PatinoxError(
-                    code: .invalidInput,
-                    context: ErrorContext(component: .feed, name: info.detail, operation: "control"),
-                    message: "a recording cannot be steered",
-                    recovery: .reconfigure(hint: "attach to the live engine (memtop attach) to send commands.")
-                )
-            )
+        let refusal = PatinoxError.invalidInput(
+            .feed,
+            name: info.detail,
+            operation: "control",
+            message: "a recording cannot be steered",
+            hint: "attach to the live engine (memtop attach) to send commands."
         )
+        reply(.failure(refusal))
     }
 
     public func status() -> String? {

@@ -23,7 +23,7 @@ public final class SyntheticService: Sendable {
     private let phaseName = NIOLockedValueBox("")
     /// The pool size the scenario last set: a phase resizes only when its size differs, so an operator's
     /// resize (from memtop) survives phases that leave the pool alone.
-    private let scenarioPoolSize = NIOLockedValueBox<(minimum: Int, maximum: Int)?>(nil)
+    private let scenarioPoolSize: NIOLockedValueBox<(minimum: Int, maximum: Int)>
 
     /// Builds and registers the components; nothing runs until ``run()``.
     public init(scenario: Scenario, engine: Engine? = nil) throws(PatinoxError) {
@@ -31,6 +31,7 @@ public final class SyntheticService: Sendable {
         self.engine = engine ?? Engine(name: scenario.name)
         random = SharedRandom(seed: scenario.seed)
         let first = scenario.settings(forPhase: 0)
+        scenarioPoolSize = NIOLockedValueBox((first.poolMinimum, first.poolMaximum))  // the pool starts so
         backend = SimulatedBackend(
             settings: .init(
                 latency: LatencyDistribution(median: first.backend.latencyMedian, p99: first.backend.latencyP99),
@@ -96,7 +97,7 @@ public final class SyntheticService: Sendable {
         let wanted = (minimum: settings.poolMinimum, maximum: settings.poolMaximum)
         let previous = scenarioPoolSize.withLockedValue { size in
             defer { size = wanted }
-            return size ?? (pool.status().minimum, pool.status().maximum)
+            return size
         }
         if previous != wanted { try? pool.resize(minimum: wanted.minimum, maximum: wanted.maximum) }
         engine.record(

@@ -198,11 +198,12 @@ extension Engine {
     }
 
     static func unsupported(_ action: String, _ target: String) -> PatinoxError {
-        PatinoxError(
-            code: .invalidInput,
-            context: ErrorContext(component: .engine, name: action, operation: "apply"),
+        .invalidInput(
+            .engine,
+            name: action,
+            operation: "apply",
             message: "\(action) does not apply to \(target).",
-            recovery: .reconfigure(hint: "see FaultKind for which faults apply to which components.")
+            hint: "see FaultKind for which faults apply to which components."
         )
     }
 }

@@ -101,12 +101,13 @@ public final class Engine: Sendable {
         let live = members.withLockedValue { $0.filter { $0.isAlive() } }
         if let found = live.first(where: { $0.name == name && (kind == nil || $0.kind == kind) }) { return found }
         let known = live.filter { kind == nil || $0.kind == kind }.map { "'\($0.name)'" }.joined(separator: ", ")
-        throw PatinoxError(
-            code: .invalidInput,
-            context: ErrorContext(component: .engine, name: self.name, operation: "apply"),
+        throw .invalidInput(
+            .engine,
+            name: self.name,
+            operation: "apply",
             message: "no \(kind?.rawValue ?? "component") named '\(name)'"
                 + (known.isEmpty ? "." : "; known: \(known)."),
-            recovery: .reconfigure(hint: "name a registered component.")
+            hint: "name a registered component."
         )
     }
 }

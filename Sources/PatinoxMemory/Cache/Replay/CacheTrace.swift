@@ -62,16 +62,14 @@ public enum CacheTrace {
 
 extension PatinoxError {
     static func invalidTraceLine(file: String, line: Int, text: String, why: String) -> PatinoxError {
-        PatinoxError(
-            code: .invalidInput,
-            context: ErrorContext(
-                component: .cache,
-                name: "trace",
-                operation: "parse",
-                location: SourceLocation(file: file, line: line)
-            ),
+        .invalidInput(
+            .cache,
+            name: "trace",
+            operation: "parse",
+            file: file,
+            line: line,
             message: "'\(text)' is not a key: \(why).",
-            recovery: .reconfigure(hint: "fix or remove that line, or pick the other --format (lirs or arc).")
+            hint: "fix or remove that line, or pick the other --format (lirs or arc)."
         )
     }
 }
