@@ -46,10 +46,12 @@ struct ReplayAndConfigSourceTests {
             try tmux.run(["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command])
             var log: [String] = []
             func check(_ ok: Bool, _ what: String, _ screen: String) { if !ok { log.append("\(what):\n\(screen)") } }
-            var screen = try tmux.waitFor { $0.contains("PLAY ×1") && (poolMaximum($0) ?? 0) >= 2 }
+            var screen = try tmux.waitFor {
+                $0.contains("PLAY ×1") && $0.contains("of 00:00:59") && (poolMaximum($0) ?? 0) >= 2
+            }
             check(screen.contains("PLAY ×1") && screen.contains("of 00:00:59"), "plays from the start", screen)
             try tmux.keys("Space")
-            screen = try tmux.waitFor { $0.contains("PAUSED") }
+            screen = try tmux.waitFor { $0.contains("PAUSED") && poolMaximum($0) != nil }
             let paused = poolMaximum(screen) ?? -1
             check(screen.contains("PAUSED") && paused >= 1, "Space pauses", screen)
             try tmux.keys("Right")

@@ -107,7 +107,8 @@ struct TerminalEndToEndTests {
             check(poolMaximum(screen) == maximum + 1, "+ raised the maximum from \(maximum)", screen)
             // The fault menu: fail health checks on the pool, confirmed; replacements follow.
             try tmux.keys("f")
-            screen = try tmux.waitFor { $0.contains("Inject a fault") }
+            // Poll for the menu's content, not its title: ncurses may be caught mid-draw.
+            screen = try tmux.waitFor { $0.contains("Inject a fault") && $0.contains("fail-health-checks") }
             check(screen.contains("fail-health-checks"), "the fault menu lists the pool's faults", screen)
             try tmux.keys("Enter")
             screen = try tmux.waitFor { $0.contains("Confirm") }
@@ -117,14 +118,16 @@ struct TerminalEndToEndTests {
             check(screen.contains("1 FAULT"), "the header counts the fault", screen)
             // 80×24: the full layout, narrowed; below it the compact one.
             try tmux.run(["resize-window", "-t", "e2e", "-x", "80", "-y", "24"])
-            screen = try tmux.waitFor { $0.split(separator: "\n").count <= 24 && $0.contains("Pools (1)") }
-            check(
-                screen.contains("Pools (1)") && screen.split(separator: "\n").allSatisfy { $0.count <= 80 },
-                "80×24 keeps every panel within 80 columns",
-                screen
-            )
+            // The old 120-column frame, clipped by tmux, would show a Pools border without its right corner.
+            func poolsPanelFits(_ screen: String) -> Bool {
+                let lines = screen.split(separator: "\n")
+                let border = lines.first { $0.contains("Pools (1)") }
+                return lines.allSatisfy { $0.count <= 80 } && border?.hasSuffix("┐") == true
+            }
+            screen = try tmux.waitFor(15, poolsPanelFits)
+            check(poolsPanelFits(screen), "80×24 keeps every panel within 80 columns", screen)
             try tmux.run(["resize-window", "-t", "e2e", "-x", "70", "-y", "20"])
-            screen = try tmux.waitFor { $0.contains("POOLS") }
+            screen = try tmux.waitFor { $0.contains("POOLS") && !$0.contains("┌") }
             check(screen.contains("POOLS") && !screen.contains("┌"), "below 80×24 the compact layout", screen)
             // q quits, the terminal is restored and memtop exits cleanly.
             try tmux.keys("q")
