@@ -12,7 +12,7 @@ func temporaryFile(_ name: String) -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("guide-\(UUID().uuidString.prefix(8))-\(name)")
 }
 
-@Suite("docs/GUIDE.md, run step by step", .serialized)
+@Suite("docs/GUIDE.md, run step by step", .serialized, .timeLimit(.minutes(2)))
 struct GuideWalkthroughTests {
     @Test("pool, cache, guards, scope, mapped file, live configuration, faults: each step does what the guide says")
     func walkthrough() async throws {

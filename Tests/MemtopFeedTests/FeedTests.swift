@@ -8,7 +8,7 @@ import Testing
 
 @testable import MemtopFeed
 
-@Suite("Feed: publish → attach over a real nats-server", .serialized)
+@Suite("Feed: publish → attach over a real nats-server", .serialized, .timeLimit(.minutes(2)))
 struct FeedTests {
     /// A publishing engine (the built-in scenario), a remote source attached to it, and what stops them.
     struct Attached {

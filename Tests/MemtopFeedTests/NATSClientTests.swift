@@ -13,7 +13,7 @@ final class Inbox: Sendable {
     var count: Int { messages.withLockedValue { $0.count } }
 }
 
-@Suite("NATS client × real nats-server", .serialized)
+@Suite("NATS client × real nats-server", .serialized, .timeLimit(.minutes(2)))
 struct NATSClientTests {
     @Test("publish, subscribe, request/reply, unsubscribe")
     func pubSubRequest() async throws {

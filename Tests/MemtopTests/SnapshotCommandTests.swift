@@ -5,7 +5,7 @@ import Testing
 
 @testable import memtop
 
-@Suite("memtop snapshot")
+@Suite("memtop snapshot", .timeLimit(.minutes(2)))
 struct SnapshotCommandTests {
     @Test("the built-in scenario drives the real components; summary, JSON and Prometheus all show it")
     func builtinScenarioSnapshot() async throws {

@@ -43,6 +43,26 @@ struct ScreenTests {
         #expect(canvas.lines[0].contains("DEGRADED") && canvas.lines[0].contains("LIVE"))
     }
 
+    @Test("a folded event shows how many it stands for, in the full and the compact layout, also in ASCII")
+    func foldedEvents() throws {
+        var snapshot = try fixture("flaky-2")
+        snapshot.events.append(
+            EngineEvent(
+                at: snapshot.takenAt,
+                component: "cache/stock",
+                kind: "load-failed",
+                message: "load failed after 13 µs",
+                count: 287
+            )
+        )
+        for (width, height) in [(120, 40), (70, 20)] {
+            var state = try state("flaky", width: width, height: height)
+            _ = state.reduce(.snapshot(snapshot, now: 84))
+            #expect(Screen.render(state, glyphs: .unicode).text.contains("×287 load failed after 13 µs"))
+            #expect(Screen.render(state, glyphs: .ascii).text.contains("x287 load failed after 13 us"))
+        }
+    }
+
     @Test("help, fault menu, confirmation and detail view")
     func overlays() throws {
         var state = try state("steady")

@@ -8,7 +8,7 @@ import Testing
 /// signature of its story. Other suites share the two cores, so the tests poll for an effect instead of
 /// asserting after a fixed time; the suite runs its tests one at a time and at modest rates, so that its
 /// request loops never starve the timing-sensitive suites running beside it.
-@Suite("Synthetic service", .serialized)
+@Suite("Synthetic service", .serialized, .timeLimit(.minutes(2)))
 struct SyntheticServiceTests {
     func scenario(_ body: String) throws -> Scenario {
         try Scenario.parse("name = \"test\"\nrepeat = false\n" + body, file: "test.toml")

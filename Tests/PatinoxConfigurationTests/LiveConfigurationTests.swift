@@ -106,7 +106,7 @@ extension Result {
     }
 }
 
-@Suite("LiveConfiguration with a reloading JSON file")
+@Suite("LiveConfiguration with a reloading JSON file", .timeLimit(.minutes(2)))
 struct ReloadingFileTests {
     static let path = "/tmp/memtop-live-configuration-test.json"
 

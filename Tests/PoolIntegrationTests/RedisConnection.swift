@@ -40,9 +40,13 @@ final class RedisConnection: Sendable {
         for argument in arguments {
             buffer.writeString("$\(argument.utf8.count)\r\n\(argument)\r\n")
         }
-        let promise = channel.eventLoop.makePromise(of: RESPValue.self)
-        channel.writeAndFlush(RESPHandler.Request(bytes: buffer, reply: promise), promise: nil)
-        return try await promise.futureResult.get()
+        let reply = channel.eventLoop.makePromise(of: RESPValue.self)
+        // A channel that closed before the write reached RESPHandler (NIO removes the handlers on close) fails
+        // only the write; the reply must fail with it, or this call would wait forever.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { _ in reply.fail(RedisConnectionClosed()) }
+        channel.writeAndFlush(RESPHandler.Request(bytes: buffer, reply: reply), promise: written)
+        return try await reply.futureResult.get()
     }
 
     func close() async {
@@ -67,6 +71,7 @@ private final class RESPHandler: ChannelDuplexHandler {
         let request = unwrapOutboundIn(data)
         guard context.channel.isActive else {
             request.reply.fail(RedisConnectionClosed())
+            promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
         pending.append(request.reply)

@@ -4,7 +4,12 @@ import Testing
 
 /// The pool against a real redis-server (started by .ci/run; `REDIS_PORT` says where).
 /// Serialized: `CLIENT KILL` would otherwise hit the other tests' connections.
-@Suite("Pool × real redis-server", .serialized, .enabled(if: RedisServer.mustRun, "set REDIS_PORT (bash .ci/run does)"))
+@Suite(
+    "Pool × real redis-server",
+    .serialized,
+    .timeLimit(.minutes(2)),
+    .enabled(if: RedisServer.mustRun, "set REDIS_PORT (bash .ci/run does)")
+)
 struct RedisPoolTests {
     let group = MultiThreadedEventLoopGroup.singleton
 

@@ -1,3 +1,5 @@
+import PatinoxMemory
+
 /// Short number formats for narrow columns.
 enum Format {
     /// 999 → "999", 12_345 → "12.3k", 4_500_000 → "4.5M".
@@ -69,4 +71,9 @@ enum Format {
     static func right(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
+}
+
+extension EngineEvent {
+    /// The message, led by `×N` when N repeats were folded into this event.
+    var displayMessage: String { count > 1 ? "×\(count) \(message)" : message }
 }

@@ -164,7 +164,7 @@ extension Painter {
                 style: CellStyle(Self.role(ofEvent: event.kind)),
                 maxWidth: right - x
             )
-            canvas.put(event.message, x: x, y: y, maxWidth: right - x)
+            canvas.put(event.displayMessage, x: x, y: y, maxWidth: right - x)
         }
     }
 

@@ -16,7 +16,7 @@ extension Canvas {
     mutating func asciify() {
         let lookAlikes: [Character: Character] = [
             "…": "~", "◀": "<", "▶": ">", "↑": "^", "↓": "v", "←": "<", "→": ">", "⚠": "!", "▏": "|", "∞": "~",
-            "—": "-", "µ": "u", "·": ".",
+            "—": "-", "µ": "u", "·": ".", "×": "x",
         ]
         for y in 0..<height {
             for x in 0..<width where !self[x, y].character.isASCII {

@@ -109,7 +109,7 @@ struct ResourceGuardTests {
     }
 }
 
-@Suite("ResourceScope, agents and tools")
+@Suite("ResourceScope, agents and tools", .timeLimit(.minutes(2)))
 struct ResourceScopeTests {
     @Test("closing a scope cleans every resource with bounded concurrency and reports each outcome")
     func closeScope() async throws {

@@ -2,7 +2,7 @@ import Testing
 
 @testable import PatinoxMemory
 
-@Suite("Pool: health, recovery and injected faults")
+@Suite("Pool: health, recovery and injected faults", .timeLimit(.minutes(2)))
 struct PoolFaultTests {
     @Test("failing creates back off, open the breaker, and the pool recovers by itself when they succeed")
     func outageAndRecovery() async throws {

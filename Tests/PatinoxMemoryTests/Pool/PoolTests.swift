@@ -3,7 +3,7 @@ import Testing
 
 @testable import PatinoxMemory
 
-@Suite("Pool: the async shell")
+@Suite("Pool: the async shell", .timeLimit(.minutes(2)))
 struct PoolTests {
     static func configuration(_ configure: (inout PoolConfiguration) -> Void = { _ in }) -> PoolConfiguration {
         var configuration = PoolConfiguration()
