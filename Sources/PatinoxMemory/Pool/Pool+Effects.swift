@@ -1,5 +1,13 @@
+import NIOConcurrencyHelpers
+
 // The effects the state machine asks for, run outside the lock.
 extension Pool {
+    /// A health check in flight: who waits for its answer and the timer that gives up on it.
+    private struct PendingCheck {
+        var answer: CheckedContinuation<Bool, Never>?
+        var timer: Task<Void, Never>?
+    }
+
     @usableFromInline
     func run(_ actions: [Machine.Action]) {
         for action in actions {
@@ -36,10 +44,42 @@ extension Pool {
         wakeHousekeepingIfEarlier()
     }
 
+    /// The factory's health check, or `false` when it fails by fault or has not answered within
+    /// `validationTimeout`. The check runs in a task of its own so that one that ignores cancellation (it
+    /// hangs on a dead socket) cannot hold the caller: the caller gets `false` at the deadline, the check is
+    /// cancelled, and the connection, now discarded, is closed by the factory — which ends the check.
     @usableFromInline
     func healthCheck(_ connection: Connection) async -> Bool {
-        if state.withLockedValue({ $0.faults.failHealthChecks }) { return false }
-        return await factory.validate(connection)
+        let (failing, timeout) = state.withLockedValue {
+            ($0.faults.failHealthChecks, $0.machine.configuration.validationTimeout)
+        }
+        if failing { return false }
+        let factory = factory
+        let clock = clock
+        let pending = NIOLockedValueBox(PendingCheck())
+        @Sendable func finish(_ healthy: Bool) {
+            let (answer, timer) = pending.withLockedValue { pending in
+                defer { pending = PendingCheck() }
+                return (pending.answer, pending.timer)
+            }
+            timer?.cancel()
+            answer?.resume(returning: healthy)
+        }
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            pending.withLockedValue { $0.answer = continuation }
+            let deadline = clock.now() + timeout
+            let check = Task { finish(await factory.validate(connection)) }
+            let timer = Task {
+                guard (try? await clock.sleep(until: deadline)) != nil else { return }
+                finish(false)
+                check.cancel()
+            }
+            let answered = pending.withLockedValue { pending in
+                if pending.answer != nil { pending.timer = timer }
+                return pending.answer == nil
+            }
+            if answered { timer.cancel() }
+        }
     }
 
     private func startCreate(_ id: ConnectionID) {

@@ -25,6 +25,10 @@ public struct PoolConfiguration: Sendable, Hashable {
     /// An idle connection is health-checked on acquire only when it has been idle at least this long
     /// (measured at housekeeping granularity); `.zero` checks on every acquire, `nil` never.
     public var validateAfterIdle: Duration? = .milliseconds(500)
+    /// A health check that has not answered after this long counts as failed and the connection is replaced,
+    /// so a check that hangs (a half-open TCP connection, a driver that never fails its pending reply) cannot
+    /// hang the `acquire` that asked for it or keep a connection in checking for ever.
+    public var validationTimeout: Duration = .seconds(5)
     /// Idle connections are health-checked in the background this often; `nil` disables keepalive.
     public var keepaliveInterval: Duration? = nil
     /// Idle connections above the minimum are closed after being idle this long; `nil` keeps them.
@@ -97,7 +101,9 @@ public struct PoolConfiguration: Sendable, Hashable {
                 "set initialConnections between 0 and maximumConnections."
             )
         }
-        if acquireTimeout <= .zero || createTimeout <= .zero || housekeepingInterval <= .zero {
+        if acquireTimeout <= .zero || createTimeout <= .zero || validationTimeout <= .zero
+            || housekeepingInterval <= .zero
+        {
             throw reject("a timeout or interval is zero or negative", "use positive durations.")
         }
         if maxConcurrentCreates < 1 {
