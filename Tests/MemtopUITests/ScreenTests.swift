@@ -43,12 +43,14 @@ struct ScreenTests {
         #expect(canvas.lines[0].contains("DEGRADED") && canvas.lines[0].contains("LIVE"))
     }
 
-    @Test("a folded event shows how many it stands for, in the full and the compact layout, also in ASCII")
+    @Test(
+        "a folded event shows how many it stands for (full and compact layout, ASCII); one newer than the snapshot is 0 s old"
+    )
     func foldedEvents() throws {
         var snapshot = try fixture("flaky-2")
         snapshot.events.append(
             EngineEvent(
-                at: snapshot.takenAt,
+                at: snapshot.takenAt + 3_000,  // folded into while the snapshot was being taken
                 component: "cache/stock",
                 kind: "load-failed",
                 message: "load failed after 13 µs",
@@ -58,7 +60,9 @@ struct ScreenTests {
         for (width, height) in [(120, 40), (70, 20)] {
             var state = try state("flaky", width: width, height: height)
             _ = state.reduce(.snapshot(snapshot, now: 84))
-            #expect(Screen.render(state, glyphs: .unicode).text.contains("×287 load failed after 13 µs"))
+            let text = Screen.render(state, glyphs: .unicode).text
+            #expect(text.contains("×287 load failed after 13 µs"))
+            #expect(!state.isCompact ? text.contains("   -0.0s cache/stock") : text.contains("cache/stock load-failed"))
             #expect(Screen.render(state, glyphs: .ascii).text.contains("x287 load failed after 13 us"))
         }
     }

@@ -142,10 +142,11 @@ extension Painter {
         let now = state.snapshot?.takenAt ?? 0
         for (offset, event) in events[max(end - visible, 0)..<end].enumerated() {
             let y = rect.y + 1 + offset
-            let age = Double(now &- event.at) / 1e9
+            // An event recorded while the snapshot was being taken is newer than the snapshot: age 0.
+            let age = event.at > now ? 0 : Double(now - event.at) / 1e9
             let right = rect.x + rect.width - 1
             var x = canvas.put(
-                Format.right("-" + Format.tenths(max(age, 0)) + "s", 8) + " ",
+                Format.right("-" + Format.tenths(age) + "s", 8) + " ",
                 x: rect.x + 1,
                 y: y,
                 style: CellStyle(.dim)
