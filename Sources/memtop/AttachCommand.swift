@@ -10,8 +10,8 @@ struct AttachCommand: AsyncParsableCommand {
         commandName: "attach",
         abstract: "Draw an engine published to a NATS broker (see `memtop publish`) with the terminal UI.",
         discussion: """
-            Without --engine memtop draws the only engine it hears, or opens the engine picker when it hears
-            several or none yet; e switches engines at any time. --record FILE appends every snapshot of the
+            Without --engine memtop draws the only engine it hears, or opens the engine picker when it hears \
+            several or none yet; e switches engines at any time. --record FILE appends every snapshot of the \
             drawn engine to FILE (play it with `memtop replay FILE`).
             """
     )

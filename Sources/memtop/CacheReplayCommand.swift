@@ -8,9 +8,9 @@ struct CacheReplayCommand: ParsableCommand {
         commandName: "cache-replay",
         abstract: "Replay a cache trace and print the hit ratio of each policy.",
         discussion: """
-            TRACE is a file of requested keys (gzip-compressed files are read too): with --format lirs,
-            one integer key per line (blank lines and `*` lines are skipped); with --format arc, lines
-            `start count …` meaning `count` consecutive keys from `start`. Each policy replays the trace
+            TRACE is a file of requested keys (gzip-compressed files are read too): with --format lirs, \
+            one integer key per line (blank lines and `*` lines are skipped); with --format arc, lines \
+            `start count …` meaning `count` consecutive keys from `start`. Each policy replays the trace \
             through one cache shard, so the policy order is exact.
             """
     )

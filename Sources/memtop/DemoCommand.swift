@@ -10,10 +10,10 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Open the terminal UI on an in-process engine driven by a demo scenario (the default).",
         discussion: """
-            Keys: ? help, Tab panels, j/k select, Enter details, +/- pool maximum, [/] minimum, f fault menu,
-            c clear faults, x flush cache, Space pause, / filter, s sort, t theme, r reset stats, q quit.
-            Settings come from $XDG_CONFIG_HOME/memtop/config.toml (see --print-config); options win. When the
-            config's source is a broker (source = "nats://HOST:PORT") memtop attaches to it instead, unless
+            Keys: ? help, Tab panels, j/k select, Enter details, +/- pool maximum, [/] minimum, f fault menu, \
+            c clear faults, x flush cache, Space pause, / filter, s sort, t theme, r reset stats, q quit. \
+            Settings come from $XDG_CONFIG_HOME/memtop/config.toml (see --print-config); options win. When the \
+            config's source is a broker (source = "nats://HOST:PORT") memtop attaches to it instead, unless \
             --scenario asks for a demo.
             """
     )

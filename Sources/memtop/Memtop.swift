@@ -8,8 +8,8 @@ struct Memtop: AsyncParsableCommand {
         commandName: "memtop",
         abstract: "An htop for pools and caches: watch and steer PatinoxMemory components.",
         discussion: """
-            With no subcommand memtop opens the terminal UI on an in-process engine running the built-in demo
-            scenario (`memtop demo --scenario demo/flash-sale.toml` for another one), or attaches to the broker
+            With no subcommand memtop opens the terminal UI on an in-process engine running the built-in demo \
+            scenario (`memtop demo --scenario demo/flash-sale.toml` for another one), or attaches to the broker \
             the config names (source = "nats://HOST:PORT"). Recordings: `memtop record`, `memtop replay`.
             """,
         version: PatinoxMemory.version,

@@ -11,7 +11,7 @@ struct PublishCommand: AsyncParsableCommand {
         commandName: "publish",
         abstract: "Run a demo scenario headless and publish its engine to a NATS broker.",
         discussion: """
-            Snapshots go to memtop.v1.NAME.snapshot every interval, events to memtop.v1.NAME.events; control
+            Snapshots go to memtop.v1.NAME.snapshot every interval, events to memtop.v1.NAME.events; control \
             requests on memtop.v1.NAME.control are answered only with --allow-control (refused otherwise).
             """
     )

@@ -9,7 +9,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Play a recording (memtop record, attach --record) back in the terminal UI.",
         discussion: """
-            Space pauses and resumes, ← and → seek 10 s, < and > change the speed (0.25× to 16×). Skipped lines
+            Space pauses and resumes, ← and → seek 10 s, < and > change the speed (0.25× to 16×). Skipped lines \
             of a damaged file are reported in the header with their line numbers; the rest plays.
             """
     )

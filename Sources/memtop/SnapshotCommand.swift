@@ -9,8 +9,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Run a demo scenario headless and print the engine's snapshot every interval.",
         discussion: """
-            With --json each snapshot is one line of JSON (an EngineSnapshot, schema version 1), for
-            scripts and tests; with --prometheus, Prometheus text exposition; otherwise a short summary.
+            With --json each snapshot is one line of JSON (an EngineSnapshot, schema version 1), for \
+            scripts and tests; with --prometheus, Prometheus text exposition; otherwise a short summary. \
             Without --scenario the built-in steady scenario runs (demo/steady.toml).
             """
     )
