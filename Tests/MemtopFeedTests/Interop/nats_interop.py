@@ -57,6 +57,9 @@ def validate(snapshot):
         check(mapping, MAPPING, f"mappings[{index}]", problems)
     for index, event in enumerate(snapshot["events"]):
         check(event, EVENT, f"events[{index}]", problems)
+        count = event.get("count", 1)  # folded repeats; written only when above 1
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1 or ("count" in event and count == 1):
+            problems.append(f"events[{index}].count: {count!r}, expected an integer above 1 when present")
     if snapshot["health"].get("overall") not in ("healthy", "degraded", "unhealthy"):
         problems.append("health.overall")
     return problems
