@@ -73,7 +73,7 @@ func userName(_ id: Int, users: Cache<Int, String>, pool: Pool<DatabaseFactory>)
 
 func export(_ rows: [String], to url: URL) async throws {
     try await withResource(name: "export") {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        try Data().write(to: url)
         return try FileHandle(forWritingTo: url)
     } cleanup: { handle in
         try handle.close()
@@ -86,7 +86,7 @@ func handleRequest(_ id: Int, engine: Engine) async throws -> [CleanupOutcome] {
     let scope = ResourceScope(name: "request-\(id)")
     engine.register(scope)
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("scratch-\(id)")
-    FileManager.default.createFile(atPath: scratch.path, contents: Data("work".utf8))
+    try Data("work".utf8).write(to: scratch)
     try scope.guarded(scratch, name: "scratch file") { url in
         try FileManager.default.removeItem(at: url)
     }
