@@ -92,28 +92,20 @@ let benchmarks: @Sendable () -> Void = {
 
     // 1000 events per iteration; the ring holds 256. "storm": one component fails the same way (folded into
     // the newest entry); "distinct": 1000 different components (each takes a slot, the fold search misses).
-    Benchmark("Engine: record 1000 events, a storm of repeats (folded)", configuration: .init(scalingFactor: .one)) {
-        benchmark in
-        let engine = Engine(name: "bench")
-        let messages = (0..<1000).map { "load failed after \($0 % 50) µs" }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            for message in messages { engine.record(component: "cache/users", kind: "load-failed", message: message) }
+    let storm = (0..<1000).map { ("cache/users", "load-failed", "load failed after \($0 % 50) µs") }
+    let distinct = (0..<1000).map { ("pool/p\($0)", "resized", "resized") }
+    for (name, events) in [("a storm of repeats (folded)", storm), ("all different (no fold)", distinct)] {
+        Benchmark("Engine: record 1000 events, \(name)", configuration: .init(scalingFactor: .one)) { benchmark in
+            let engine = Engine(name: "bench")
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                for (component, kind, message) in events {
+                    engine.record(component: component, kind: kind, message: message)
+                }
+            }
+            benchmark.stopMeasurement()
+            blackHole(engine.snapshot().events.count)
         }
-        benchmark.stopMeasurement()
-        blackHole(engine.snapshot().events.count)
-    }
-
-    Benchmark("Engine: record 1000 events, all different (no fold)", configuration: .init(scalingFactor: .one)) {
-        benchmark in
-        let engine = Engine(name: "bench")
-        let components = (0..<1000).map { "pool/p\($0)" }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            for component in components { engine.record(component: component, kind: "resized", message: "resized") }
-        }
-        benchmark.stopMeasurement()
-        blackHole(engine.snapshot().events.count)
     }
 
     Benchmark("Engine: JSON encoding of that snapshot (jsonData)", configuration: .init(scalingFactor: .one)) {
