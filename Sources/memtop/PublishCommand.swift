@@ -31,8 +31,7 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many seconds (default: run until interrupted).")
     var seconds: Double?
 
-    @Option(help: "A token for brokers that use token authentication.")
-    var token: String?
+    @OptionGroup var credentials: BrokerCredentials
 
     @Flag(help: "Let attached memtops resize pools, inject faults, flush caches and reset statistics.")
     var allowControl = false
@@ -43,10 +42,7 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         let scenario = try scenario.map { path throws(PatinoxError) in try Scenario.load(path: path) } ?? .builtin
-        var options = try NATSOptions(url: broker)
-        options.token = token
-        options.name = "memtop publish \(name)"
-        let client = try await NATSClient.connect(options)
+        let client = try await credentials.connect(to: broker, as: "memtop publish \(name)")
         let service = try SyntheticService(scenario: scenario, engine: Engine(name: name))
         let publisher = try FeedPublisher(
             engine: service.engine,
@@ -58,7 +54,7 @@ struct PublishCommand: AsyncParsableCommand {
         let load = Task { await service.run() }
         let feed = Task { await publisher.run() }
         print(
-            "publishing engine '\(name)' (scenario '\(scenario.name)') to \(options.url)"
+            "publishing engine '\(name)' (scenario '\(scenario.name)') to \(client.options.url)"
                 + (allowControl ? ", control allowed" : ", control refused")
         )
         await waitUntilStopped(seconds: seconds)
