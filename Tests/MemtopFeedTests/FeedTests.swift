@@ -28,8 +28,8 @@ struct FeedTests {
 
     func publishAndAttach(allowControl: Bool) async throws -> Attached {
         let server = try NATSServerProcess()
-        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
-        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let publisherClient = try await server.client()
+        let viewerClient = try await server.client()
         let service = try SyntheticService(scenario: .builtin, engine: Engine(name: "shop"))
         let publisher = try FeedPublisher(
             engine: service.engine,
@@ -97,7 +97,7 @@ struct FeedTests {
         let attached = try await publishAndAttach(allowControl: false)
         let (source, server) = (attached.source, attached.server)
         #expect(await eventually { source.latest() != nil })
-        let vandal = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let vandal = try await server.client()
         try vandal.publish(Array("{not json".utf8), to: FeedSubjects.snapshot("shop"))
         var future = try #require(source.latest())
         future.schemaVersion = 99
@@ -112,8 +112,8 @@ struct FeedTests {
     func switchAndRecord() async throws {
         guard natsAvailable() else { return }
         let server = try NATSServerProcess()
-        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
-        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let publisherClient = try await server.client()
+        let viewerClient = try await server.client()
         let publishers = try ["shop", "books"].map { name in
             try FeedPublisher(
                 engine: Engine(name: name),
@@ -154,8 +154,8 @@ struct FeedTests {
     func eventPush() async throws {
         guard natsAvailable() else { return }
         let server = try NATSServerProcess()
-        let publisherClient = try await NATSClient.connect(try NATSOptions(url: server.url))
-        let viewerClient = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let publisherClient = try await server.client()
+        let viewerClient = try await server.client()
         let engine = Engine(name: "slow")
         let publisher = try FeedPublisher(
             engine: engine,

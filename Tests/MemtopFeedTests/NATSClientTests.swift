@@ -19,8 +19,8 @@ struct NATSClientTests {
     func pubSubRequest() async throws {
         guard natsAvailable() else { return }
         let server = try NATSServerProcess()
-        let client = try await NATSClient.connect(try NATSOptions(url: server.url))
-        let other = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let client = try await server.client()
+        let other = try await server.client()
         #expect(client.maximumPayload == 1_048_576)
         let inbox = Inbox()
         let sid = other.subscribe("memtop.v1.test.>") { inbox.add($0) }
@@ -77,8 +77,8 @@ struct NATSClientTests {
     func reconnect() async throws {
         guard natsAvailable() else { return }
         let server = try NATSServerProcess()
-        let client = try await NATSClient.connect(try NATSOptions(url: server.url))
-        let publisher = try await NATSClient.connect(try NATSOptions(url: server.url))
+        let client = try await server.client()
+        let publisher = try await server.client()
         let inbox = Inbox()
         client.subscribe("memtop.v1.r.snapshot") { inbox.add($0) }
         try await Task.sleep(for: .milliseconds(100))
