@@ -113,4 +113,26 @@ struct NATSClientTests {
             #expect(error.description.contains("cannot reach") && error.description.contains("nats-server"))
         }
     }
+
+    @Test("the test server says its port was taken instead of waiting for a server that exited")
+    func takenPort() async throws {
+        guard natsAvailable() else { return }
+        let server = try NATSServerProcess()
+        server.stop()
+        let squatter = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = NATSServerProcess.loopback(port: server.port)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(squatter, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        #expect(bound == 0 && listen(squatter, 1) == 0)
+        let started = ContinuousClock.now
+        #expect(throws: NATSServerProcess.ServerDidNotStart.self) { try server.start() }
+        #expect(ContinuousClock.now - started < .seconds(5), "noticed the exit, did not wait out the deadline")
+        close(squatter)
+        try server.start()
+        let client = try await server.client()
+        await client.close()
+    }
 }

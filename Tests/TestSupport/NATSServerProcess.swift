@@ -7,65 +7,97 @@ public final class NATSServerProcess: @unchecked Sendable {
         FileManager.default.isExecutableFile(atPath: $0)
     }
 
-    public let port: Int
+    /// The client port: below the kernel's ephemeral range, so the many outgoing connections other tests
+    /// open cannot take it while the server is stopped and restarted.
+    public private(set) var port: Int
     let configPath: String?
+    /// Where nats-server writes `nats-server_<pid>.ports` once it listens: the sign that *this* server,
+    /// not some other process, owns the port.
+    private let portsDirectory: String
     private var pid: pid_t = 0
 
     public init(config: String? = nil) throws {
-        port = Self.freePort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        portsDirectory = directory.path
         if let config {
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID()).conf").path
+            let path = directory.appendingPathComponent("server.conf").path
             try config.write(toFile: path, atomically: true, encoding: .utf8)
             configPath = path
         } else {
             configPath = nil
         }
-        try start()
+        port = Self.unusedListeningPort()
+        // A port another test process picked at the same moment makes the server exit: pick another one.
+        for attempt in 1...5 {
+            do {
+                try start()
+                return
+            } catch is ServerDidNotStart where attempt < 5 {
+                port = Self.unusedListeningPort()
+            }
+        }
     }
 
     public var url: String { "nats://127.0.0.1:\(port)" }
 
+    /// Why `start()` failed: the server exited (its port was taken) or did not listen within 10 s.
+    public struct ServerDidNotStart: Error, CustomStringConvertible {
+        public let port: Int
+        public let exited: Bool
+        public var description: String {
+            exited
+                ? "nats-server exited at start: port \(port) is probably taken"
+                : "nats-server did not listen on port \(port) within 10 s"
+        }
+    }
+
+    /// Starts (or restarts) the server on `port` and returns once it listens there.
     public func start() throws {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
-        var words = [binary, "-a", "127.0.0.1", "-p", String(port)]
+        var words = [binary, "-a", "127.0.0.1", "-p", String(port), "--ports_file_dir", portsDirectory]
         if let configPath { words += ["-c", configPath] }
         pid = try spawn(words, quiet: true)
-        // Ready when the port accepts connections.
-        for _ in 0..<100 where !Self.accepts(port) { usleep(50_000) }
+        let portsFile = "\(portsDirectory)/nats-server_\(pid).ports"
+        for _ in 0..<500 {
+            if FileManager.default.fileExists(atPath: portsFile) { return }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                pid = 0
+                throw ServerDidNotStart(port: port, exited: true)
+            }
+            usleep(20_000)
+        }
+        stop()
+        throw ServerDidNotStart(port: port, exited: false)
     }
 
     public func stop() {
         guard pid > 0 else { return }
         kill(pid, SIGKILL)
         _ = waitForExit(pid)
+        try? FileManager.default.removeItem(atPath: "\(portsDirectory)/nats-server_\(pid).ports")
         pid = 0
     }
 
     deinit {
         stop()
-        if let configPath { try? FileManager.default.removeItem(atPath: configPath) }
+        try? FileManager.default.removeItem(atPath: portsDirectory)
     }
 
-    static func accepts(_ port: Int) -> Bool {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            } == 0
+    /// A port nothing listens on (nor connects from, being below the ephemeral range), for a server.
+    public static func unusedListeningPort() -> Int {
+        while true {
+            let candidate = Int.random(in: 20_000..<32_000)
+            if binds(candidate) { return candidate }
         }
     }
 
+    /// A port nothing listens on right now, for a test that needs an address where no server answers.
     public static func freePort() -> Int {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
@@ -74,6 +106,25 @@ public final class NATSServerProcess: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func binds(_ port: Int) -> Bool {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            } == 0
+        }
+    }
+
+    public static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return address
     }
 }
 
