@@ -73,6 +73,7 @@ let package = Package(
             name: "MemtopUI",
             dependencies: [
                 "PatinoxMemory",
+                "CPatinoxShims",
                 "MemtopTOML",
                 "CNCurses",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -100,7 +101,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopUITests",
-            dependencies: ["MemtopUI", "MemtopTOML", "PatinoxMemory"],
+            dependencies: [
+                "MemtopUI", "MemtopTOML", "PatinoxMemory",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(

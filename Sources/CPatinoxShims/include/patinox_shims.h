@@ -15,4 +15,10 @@ int patinox_memfd_create(const char *name);
 int patinox_memfd_seal_shrink(int descriptor);
 #endif
 
+/// Installs handlers for SIGINT and SIGTERM that write the signal's number (one byte) to a pipe, and returns
+/// the pipe's read end; -1 (errno set) if the pipe or a handler could not be set up. Whichever thread the
+/// kernel picks runs the handler, so no signal is lost; the first call installs, later calls return the same
+/// descriptor.
+int patinox_termination_signal_pipe(void);
+
 #endif

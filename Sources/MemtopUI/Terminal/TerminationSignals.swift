@@ -1,26 +1,23 @@
-import Dispatch
+import CPatinoxShims
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Turns SIGINT and SIGTERM into a call of `handler` (on a Dispatch queue) instead of the default exit,
+/// Turns SIGINT and SIGTERM into a call of `handler` (on a watcher thread) instead of the default exit,
 /// so that memtop can restore the terminal or shut its engine down first. Watching stops on `cancel()`
-/// or when the value is deallocated.
-// SAFETY (@unchecked Sendable): `sources` is set once in init and never changed; Dispatch sources may be
-// cancelled from any thread.
-public final class TerminationSignals: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
+/// or when the value is deallocated; a signal that arrives while nothing watches ends the process as
+/// it would by default.
+///
+/// The signal handler itself only writes the signal's number to a pipe that the watcher thread reads,
+/// so a signal is seen whichever thread the kernel delivers it to. (Dispatch signal sources lost about
+/// one Ctrl-C in eight on Linux: the kernel may hand the signal to a thread that does not block it.)
+public final class TerminationSignals: Sendable {
+    private let id: Int
 
     public init(_ handler: @escaping @Sendable () -> Void) {
-        sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
+        id = SignalWatcher.shared.add(handler)
     }
 
-    public func cancel() { sources.forEach { $0.cancel() } }
+    public func cancel() { SignalWatcher.shared.remove(id) }
 
     deinit { cancel() }
 
@@ -37,5 +34,70 @@ public final class TerminationSignals: @unchecked Sendable {
             }
         }
         watch?.cancel()
+    }
+}
+
+/// The one reader of the signal pipe: a thread that blocks on it and calls the handlers registered now.
+private final class SignalWatcher: Sendable {
+    static let shared = SignalWatcher()
+
+    private struct Handlers {
+        var nextID = 0
+        var byID: [Int: @Sendable () -> Void] = [:]
+    }
+    private let handlers = NIOLockedValueBox(Handlers())
+    private let installed = NIOLockedValueBox(false)
+
+    func add(_ handler: @escaping @Sendable () -> Void) -> Int {
+        startOnce()
+        return handlers.withLockedValue { handlers in
+            defer { handlers.nextID += 1 }
+            handlers.byID[handlers.nextID] = handler
+            return handlers.nextID
+        }
+    }
+
+    func remove(_ id: Int) { handlers.withLockedValue { _ = $0.byID.removeValue(forKey: id) } }
+
+    private func startOnce() {
+        let first = installed.withLockedValue { installed in
+            defer { installed = true }; return !installed
+        }
+        guard first else { return }
+        let descriptor = patinox_termination_signal_pipe()
+        guard descriptor >= 0 else {
+            // Without the pipe the default disposition stays: a signal still ends memtop, only less gently.
+            let reason = String(cString: strerror(errno))
+            FileHandle.standardError.write(Data("memtop: cannot watch SIGINT/SIGTERM (\(reason))\n".utf8))
+            return
+        }
+        Thread.detachNewThread { [self] in
+            Thread.current.name = "memtop-signals"
+            // Threads started from Dispatch workers inherit a mask that blocks these signals; this one takes
+            // them, so a signal always has a thread to land on (besides the main thread).
+            var watched = sigset_t()
+            sigemptyset(&watched)
+            sigaddset(&watched, SIGINT)
+            sigaddset(&watched, SIGTERM)
+            pthread_sigmask(SIG_UNBLOCK, &watched, nil)
+            var number: UInt8 = 0
+            while true {
+                let count = read(descriptor, &number, 1)
+                if count < 0 && errno == EINTR { continue }
+                guard count == 1 else { return }
+                deliver(Int32(number))
+            }
+        }
+    }
+
+    private func deliver(_ number: Int32) {
+        let current = handlers.withLockedValue { Array($0.byID.values) }
+        guard !current.isEmpty else {
+            // Nobody is watching: behave as the default disposition would.
+            signal(number, SIG_DFL)
+            kill(getpid(), number)
+            return
+        }
+        current.forEach { $0() }
     }
 }
