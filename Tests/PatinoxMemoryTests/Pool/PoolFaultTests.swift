@@ -82,9 +82,12 @@ struct PoolFaultTests {
     @Test("acquire re-validates a connection idle past the window and replaces a dead one transparently")
     func validateOnAcquire() async throws {
         let factory = TestFactory()
-        let pool = try makeTestPool(factory: factory) { $0.validateAfterIdle = .milliseconds(1) }
+        let pool = try makeTestPool(factory: factory) {
+            $0.validateAfterIdle = .milliseconds(1)
+            $0.housekeepingInterval = .milliseconds(10)
+        }
         _ = try await pool.withConnection { $0 }
-        try await Task.sleep(for: .milliseconds(300))  // > one housekeeping round, so the pool's time moves on
+        #expect(await poolTimeAdvances(pool, by: .milliseconds(2)), "connection 1 counts as idle")
         factory.state.withLockedValue { $0.healthy = false }
         let connection = try await pool.withConnection { $0 }
         #expect(connection == 2, "the dead connection 1 was replaced by 2")

@@ -55,9 +55,10 @@ struct PoolValidationTimeoutTests {
         let pool = try makeTestPool(factory: factory) {
             $0.validateAfterIdle = .milliseconds(1)
             $0.validationTimeout = .milliseconds(100)
+            $0.housekeepingInterval = .milliseconds(10)
         }
         #expect(try await pool.withConnection { $0 } == 1)
-        try await Task.sleep(for: .milliseconds(300))  // past validateAfterIdle, at housekeeping granularity
+        #expect(await poolTimeAdvances(pool, by: .milliseconds(2)), "connection 1 counts as idle")
         factory.hang(1)
         let started = ContinuousClock.now
         #expect(try await pool.withConnection { $0 } == 2, "connection 1 was replaced")

@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
-import PatinoxMemory
+
+@testable import PatinoxMemory
 
 /// A connection factory for tests: connections are numbers; it counts what the pool does with them and
 /// can be told to fail.
@@ -72,4 +73,14 @@ func makeTestPool<Factory: ConnectionFactory>(
         clock: clock,
         monitor: monitor
     )
+}
+
+/// Waits until the pool's own time, which housekeeping advances and the acquire fast path reads, is
+/// `duration` past its reading now; on a busy machine housekeeping can run late, so a fixed sleep is not
+/// enough for a test that needs a connection to count as idle.
+func poolTimeAdvances<Factory>(_ pool: Pool<Factory>, by duration: Duration) async -> Bool {
+    let start = pool.state.withLockedValue { $0.machine.now.nanoseconds }
+    return await eventually {
+        pool.state.withLockedValue { $0.machine.now.nanoseconds } > start + duration.nanosecondsClamped
+    }
 }
