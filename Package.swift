@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopTests",
-            dependencies: ["memtop", "MemtopUI", "MemtopWorkload", "PatinoxMemory"]
+            dependencies: ["memtop", "MemtopTestSupport", "MemtopUI", "MemtopWorkload", "PatinoxMemory"]
         ),
         .testTarget(
             name: "PatinoxConfigurationTests",

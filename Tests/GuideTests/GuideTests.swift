@@ -63,7 +63,7 @@ struct GuideWalkthroughTests {
     @Test("publishing: a NATS subscriber receives the engine's snapshot")
     func publishing() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let engine = Engine(name: "shop")
         let pool = try makePool(engine: engine)
         let listener = try await NATSClient.connect(try NATSOptions(url: server.url))

@@ -27,7 +27,7 @@ struct FeedTests {
     }
 
     func publishAndAttach(allowControl: Bool) async throws -> Attached {
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
         let viewerClient = try await server.client()
         let service = try SyntheticService(scenario: .builtin, engine: Engine(name: "shop"))
@@ -111,7 +111,7 @@ struct FeedTests {
     @Test("two engines: the picker lists both, a switch draws the other, --record keeps the drawn engine's frames")
     func switchAndRecord() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
         let viewerClient = try await server.client()
         let publishers = try ["shop", "books"].map { name in
@@ -153,7 +153,7 @@ struct FeedTests {
     @Test("an event goes out at once, not at the next interval; a burst of events is coalesced")
     func eventPush() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
         let viewerClient = try await server.client()
         let engine = Engine(name: "slow")
@@ -204,7 +204,7 @@ struct FeedTests {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Interop/nats_interop.py"
         )
-        let status = await Task.detached { runPython([script.path, server.url, "shop"]) }.value
+        let status = try await onThread { runPython([script.path, server.url, "shop"]) }
         #expect(status == 0, "nats_interop.py found schema problems (see its output)")
         #expect(await eventually { (source.status() ?? "").contains("4 bad message") }, "\(source.status() ?? "")")
         #expect(source.latest()?.schemaVersion == 1 && source.latest()?.engine == "shop")

@@ -18,7 +18,7 @@ struct NATSClientTests {
     @Test("publish, subscribe, request/reply, unsubscribe")
     func pubSubRequest() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let client = try await server.client()
         let other = try await server.client()
         #expect(client.maximumPayload == 1_048_576)
@@ -53,7 +53,9 @@ struct NATSClientTests {
     @Test("user and password: good ones connect, bad ones fail with the server's reason")
     func authentication() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess(config: "authorization { users = [ {user: operator, password: s3cret} ] }\n")
+        let server = try await NATSServerProcess(
+            config: "authorization { users = [ {user: operator, password: s3cret} ] }\n"
+        )
         var options = try NATSOptions(url: server.url)
         options.user = "operator"
         options.password = "s3cret"
@@ -76,7 +78,7 @@ struct NATSClientTests {
     @Test("the server killed and restarted: the client reconnects, resubscribes and delivers again")
     func reconnect() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         let client = try await server.client()
         let publisher = try await server.client()
         let inbox = Inbox()
@@ -91,7 +93,7 @@ struct NATSClientTests {
                 if case .reconnecting(let attempt, _) = client.connectionState { attempt >= 3 } else { false }
             }
         )
-        try server.start()
+        try await server.start()
         let started = ContinuousClock.now
         #expect(await eventually(5) { client.connectionState == .connected && publisher.connectionState == .connected })
         #expect(ContinuousClock.now - started < .seconds(3), "reconnected within 3 s")
@@ -117,7 +119,7 @@ struct NATSClientTests {
     @Test("the test server says its port was taken instead of waiting for a server that exited")
     func takenPort() async throws {
         guard natsAvailable() else { return }
-        let server = try NATSServerProcess()
+        let server = try await NATSServerProcess()
         server.stop()
         let squatter = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = NATSServerProcess.loopback(port: server.port)
@@ -128,10 +130,10 @@ struct NATSClientTests {
         }
         #expect(bound == 0 && listen(squatter, 1) == 0)
         let started = ContinuousClock.now
-        #expect(throws: NATSServerProcess.ServerDidNotStart.self) { try server.start() }
+        await #expect(throws: NATSServerProcess.ServerDidNotStart.self) { try await server.start() }
         #expect(ContinuousClock.now - started < .seconds(5), "noticed the exit, did not wait out the deadline")
         close(squatter)
-        try server.start()
+        try await server.start()
         let client = try await server.client()
         await client.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import MemtopUI
 import MemtopWorkload
 import PatinoxMemory

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import MemtopWorkload
 import PatinoxMemory
 import Testing
@@ -19,11 +20,7 @@ struct MemtopRun {
     /// Runs memtop on a thread of its own: Foundation's `Process` and blocking pipe reads must stay off the
     /// two cooperative threads, or every other test running meanwhile stalls.
     static func run(_ arguments: [String], sampleEvery: Double = 2) async throws -> MemtopRun {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try runBlocking(arguments, sampleEvery: sampleEvery) })
-            }
-        }
+        try await onThread { try runBlocking(arguments, sampleEvery: sampleEvery) }
     }
 
     private static func runBlocking(_ arguments: [String], sampleEvery: Double) throws -> MemtopRun {

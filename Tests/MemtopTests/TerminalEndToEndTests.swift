@@ -1,12 +1,6 @@
 import Foundation
+import MemtopTestSupport
 import Testing
-
-/// Runs blocking work (processes, sleeps) on a thread of its own, never on the two cooperative threads.
-func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
-    }
-}
 
 /// A private tmux server with one pane running memtop.
 struct Tmux {
@@ -39,7 +33,7 @@ struct Tmux {
     func capture() throws -> String { try run(["capture-pane", "-p", "-t", "e2e"]) }
 
     /// Polls the pane until `condition` holds (up to `seconds`); returns the last capture.
-    func waitFor(_ seconds: Double = 15, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ seconds: Double = 30, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var screen = try capture()
         while !condition(screen), Date() < deadline {
@@ -113,7 +107,7 @@ struct TerminalEndToEndTests {
             try tmux.keys("Enter")
             screen = try tmux.waitFor { $0.contains("Confirm") }
             try tmux.keys("y")
-            screen = try tmux.waitFor(20) { $0.contains("connection-replaced") && $0.contains("1 FAULT") }
+            screen = try tmux.waitFor { $0.contains("connection-replaced") && $0.contains("1 FAULT") }
             check(screen.contains("connection-replaced"), "health checks fail and connections are replaced", screen)
             check(screen.contains("1 FAULT"), "the header counts the fault", screen)
             // 80×24: the full layout, narrowed; below it the compact one.
@@ -124,7 +118,7 @@ struct TerminalEndToEndTests {
                 let border = lines.first { $0.contains("Pools (1)") }
                 return lines.allSatisfy { $0.count <= 80 } && border?.hasSuffix("┐") == true
             }
-            screen = try tmux.waitFor(15, poolsPanelFits)
+            screen = try tmux.waitFor { poolsPanelFits($0) }
             check(poolsPanelFits(screen), "80×24 keeps every panel within 80 columns", screen)
             try tmux.run(["resize-window", "-t", "e2e", "-x", "70", "-y", "20"])
             screen = try tmux.waitFor { $0.contains("POOLS") && !$0.contains("┌") }
@@ -144,7 +138,7 @@ struct TerminalEndToEndTests {
         #expect(log.count >= 12)
     }
 
-    @Test("SIGINT (Ctrl-C) and SIGTERM end memtop cleanly and restore the terminal", .timeLimit(.minutes(1)))
+    @Test("SIGINT (Ctrl-C) and SIGTERM end memtop cleanly and restore the terminal", .timeLimit(.minutes(2)))
     func signals() async throws {
         guard Tmux.available else {
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "tmux is required in CI (.ci/run installs it)")

@@ -16,7 +16,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     private let portsDirectory: String
     private var pid: pid_t = 0
 
-    public init(config: String? = nil) throws {
+    public init(config: String? = nil) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         portsDirectory = directory.path
@@ -31,7 +31,7 @@ public final class NATSServerProcess: @unchecked Sendable {
         // A port another test process picked at the same moment makes the server exit: pick another one.
         for attempt in 1...5 {
             do {
-                try start()
+                try await start()
                 return
             } catch is ServerDidNotStart where attempt < 5 {
                 port = Self.unusedListeningPort()
@@ -52,8 +52,9 @@ public final class NATSServerProcess: @unchecked Sendable {
         }
     }
 
-    /// Starts (or restarts) the server on `port` and returns once it listens there.
-    public func start() throws {
+    /// Starts (or restarts) the server on `port` and returns once it listens there. Waits with
+    /// `Task.sleep`, never blocking one of the two cooperative threads the other tests share.
+    public func start() async throws {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
         var words = [binary, "-a", "127.0.0.1", "-p", String(port), "--ports_file_dir", portsDirectory]
         if let configPath { words += ["-c", configPath] }
@@ -66,7 +67,7 @@ public final class NATSServerProcess: @unchecked Sendable {
                 pid = 0
                 throw ServerDidNotStart(port: port, exited: true)
             }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
         }
         stop()
         throw ServerDidNotStart(port: port, exited: false)
@@ -161,6 +162,14 @@ public func waitForExit(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return (status >> 8) & 0xFF
+}
+
+/// Runs blocking work (processes, sleeps, pipe reads) on a thread of its own, never on the two cooperative
+/// threads: blocking one of those stalls every other test running meanwhile.
+public func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
 }
 
 /// Polls `condition` every 20 ms for up to `seconds`; whether it came true.
