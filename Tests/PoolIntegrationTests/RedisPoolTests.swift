@@ -25,9 +25,14 @@ struct RedisPoolTests {
     }
 
     func connectedClients(_ admin: RedisConnection) async throws -> Int {
+        try await clientsInfo(admin, "connected_clients")
+    }
+
+    /// A number from `INFO clients`, e.g. `connected_clients` or `blocked_clients`; -1 when absent.
+    func clientsInfo(_ admin: RedisConnection, _ field: String) async throws -> Int {
         guard case .bulk(let info?) = try await admin.send("INFO", "clients") else { return -1 }
-        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("connected_clients:") }
-        return line.flatMap { Int($0.dropFirst("connected_clients:".count)) } ?? -1
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix("\(field):") }
+        return line.flatMap { Int($0.dropFirst(field.count + 1)) } ?? -1
     }
 
     @Test("connections answer PING with PONG and carry commands")
@@ -57,13 +62,13 @@ struct RedisPoolTests {
 
         let inFlight = (0..<3).map { index in
             Task {
-                try await pool.withConnection { try await $0.send("BLPOP", "memtop:never-\(index)", "5") }
+                try await pool.withConnection { try await $0.send("BLPOP", "memtop:never-\(index)", "60") }
             }
         }
         #expect(await eventually { pool.status().leased == 3 })
-        try await Task.sleep(for: .milliseconds(50))  // let the BLPOPs reach the server
-
         let admin = try await admin()
+        // The BLPOPs wait in the server (60 s, far beyond any stall), so the kill finds them in flight.
+        #expect(await eventually { (try? await clientsInfo(admin, "blocked_clients")) == 3 })
         let killed = try await admin.send("CLIENT", "KILL", "TYPE", "normal")
         guard case .integer(let count) = killed else {
             Issue.record("CLIENT KILL answered \(killed)")
