@@ -67,8 +67,7 @@ private final class SignalWatcher: Sendable {
         let descriptor = patinox_termination_signal_pipe()
         guard descriptor >= 0 else {
             // Without the pipe the default disposition stays: a signal still ends memtop, only less gently.
-            let reason = String(cString: strerror(errno))
-            FileHandle.standardError.write(Data("memtop: cannot watch SIGINT/SIGTERM (\(reason))\n".utf8))
+            Self.warn("cannot watch SIGINT/SIGTERM (\(String(cString: strerror(errno))))")
             return
         }
         Thread.detachNewThread { [self] in
@@ -84,10 +83,22 @@ private final class SignalWatcher: Sendable {
             while true {
                 let count = read(descriptor, &number, 1)
                 if count < 0 && errno == EINTR { continue }
-                guard count == 1 else { return }
+                guard count == 1 else {
+                    Self.warn(
+                        "stopped watching SIGINT/SIGTERM (reading the signal pipe: \(String(cString: strerror(errno))))"
+                    )
+                    signal(SIGINT, SIG_DFL)
+                    signal(SIGTERM, SIG_DFL)
+                    return
+                }
                 deliver(Int32(number))
             }
         }
+    }
+
+    private static func warn(_ what: String) {
+        let advice = "Ctrl-C will end memtop without restoring the terminal; run `reset` if it is left garbled"
+        FileHandle.standardError.write(Data("memtop: \(what). \(advice).\n".utf8))
     }
 
     private func deliver(_ number: Int32) {
