@@ -41,7 +41,9 @@ struct TerminationSignalsTests {
         // test process by the default disposition.
         let guardWatcher = TerminationSignals {}
         let returned = NIOLockedValueBox(false)
-        let waiting = Task {
+        // Not awaited: if wait() never returned, awaiting it would hang the test run (its continuation
+        // does not end on cancellation, so not even the time limit would stop it).
+        Task {
             await TerminationSignals.wait()
             returned.withLockedValue { $0 = true }
         }
@@ -52,8 +54,7 @@ struct TerminationSignalsTests {
             sent += 1
             try await Task.sleep(for: .milliseconds(50))
         }
-        await waiting.value
-        #expect(returned.withLockedValue { $0 })
+        #expect(await soon { returned.withLockedValue { $0 } }, "wait() returned after \(sent) signal(s)")
         guardWatcher.cancel()
     }
 }
