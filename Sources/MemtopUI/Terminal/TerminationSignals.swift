@@ -8,8 +8,8 @@ import NIOConcurrencyHelpers
 /// it would by default.
 ///
 /// The signal handler itself only writes the signal's number to a pipe that the watcher thread reads,
-/// so a signal is seen whichever thread the kernel delivers it to. (Dispatch signal sources lost about
-/// one Ctrl-C in eight on Linux: the kernel may hand the signal to a thread that does not block it.)
+/// so a signal is seen whichever thread the kernel delivers it to. (Dispatch signal sources, used before,
+/// lost signals on Linux; `TerminationSignalsTests` fails against them.)
 public final class TerminationSignals: Sendable {
     private let id: Int
 
@@ -38,6 +38,7 @@ public final class TerminationSignals: Sendable {
 }
 
 /// The one reader of the signal pipe: a thread that blocks on it and calls the handlers registered now.
+/// Created (handlers installed, thread started) the first time a ``TerminationSignals`` is.
 private final class SignalWatcher: Sendable {
     static let shared = SignalWatcher()
 
@@ -46,11 +47,19 @@ private final class SignalWatcher: Sendable {
         var byID: [Int: @Sendable () -> Void] = [:]
     }
     private let handlers = NIOLockedValueBox(Handlers())
-    private let installed = NIOLockedValueBox(false)
+
+    private init() {
+        let descriptor = patinox_termination_signal_pipe()
+        guard descriptor >= 0 else {
+            // Without the pipe the default disposition stays: a signal still ends memtop, only less gently.
+            Self.warn("cannot watch SIGINT/SIGTERM (\(String(cString: strerror(errno))))")
+            return
+        }
+        Thread.detachNewThread { [self] in watch(descriptor) }
+    }
 
     func add(_ handler: @escaping @Sendable () -> Void) -> Int {
-        startOnce()
-        return handlers.withLockedValue { handlers in
+        handlers.withLockedValue { handlers in
             defer { handlers.nextID += 1 }
             handlers.byID[handlers.nextID] = handler
             return handlers.nextID
@@ -59,40 +68,29 @@ private final class SignalWatcher: Sendable {
 
     func remove(_ id: Int) { handlers.withLockedValue { _ = $0.byID.removeValue(forKey: id) } }
 
-    private func startOnce() {
-        let first = installed.withLockedValue { installed in
-            defer { installed = true }; return !installed
-        }
-        guard first else { return }
-        let descriptor = patinox_termination_signal_pipe()
-        guard descriptor >= 0 else {
-            // Without the pipe the default disposition stays: a signal still ends memtop, only less gently.
-            Self.warn("cannot watch SIGINT/SIGTERM (\(String(cString: strerror(errno))))")
-            return
-        }
-        Thread.detachNewThread { [self] in
-            Thread.current.name = "memtop-signals"
-            // Threads started from Dispatch workers inherit a mask that blocks these signals; this one takes
-            // them, so a signal always has a thread to land on (besides the main thread).
-            var watched = sigset_t()
-            sigemptyset(&watched)
-            sigaddset(&watched, SIGINT)
-            sigaddset(&watched, SIGTERM)
-            pthread_sigmask(SIG_UNBLOCK, &watched, nil)
-            var number: UInt8 = 0
-            while true {
-                let count = read(descriptor, &number, 1)
-                if count < 0 && errno == EINTR { continue }
-                guard count == 1 else {
-                    Self.warn(
-                        "stopped watching SIGINT/SIGTERM (reading the signal pipe: \(String(cString: strerror(errno))))"
-                    )
-                    signal(SIGINT, SIG_DFL)
-                    signal(SIGTERM, SIG_DFL)
-                    return
-                }
-                deliver(Int32(number))
+    /// Runs on the watcher thread for the life of the process.
+    private func watch(_ descriptor: Int32) {
+        Thread.current.name = "memtop-signals"
+        // Threads started from Dispatch workers inherit a mask that blocks these signals; this one takes
+        // them, so a signal always has a thread to land on (besides the main thread).
+        var watched = sigset_t()
+        sigemptyset(&watched)
+        sigaddset(&watched, SIGINT)
+        sigaddset(&watched, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &watched, nil)
+        var number: UInt8 = 0
+        while true {
+            let count = read(descriptor, &number, 1)
+            if count < 0 && errno == EINTR { continue }
+            guard count == 1 else {
+                Self.warn(
+                    "stopped watching SIGINT/SIGTERM (reading the signal pipe: \(String(cString: strerror(errno))))"
+                )
+                signal(SIGINT, SIG_DFL)
+                signal(SIGTERM, SIG_DFL)
+                return
             }
+            deliver(Int32(number))
         }
     }
 
