@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(
             name: "MemtopUITests",
             dependencies: [
-                "MemtopUI", "MemtopTOML", "PatinoxMemory",
+                "MemtopUI", "MemtopTestSupport", "MemtopTOML", "PatinoxMemory",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             exclude: ["Fixtures", "Golden"]

@@ -1,17 +1,9 @@
 import Foundation
+import MemtopTestSupport
 import NIOConcurrencyHelpers
 import Testing
 
 @testable import MemtopUI
-
-/// Polls `condition` every 10 ms for up to 5 s; whether it came true.
-private func soon(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<500 {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
 
 @Suite("SIGINT and SIGTERM reach memtop's handlers", .serialized, .timeLimit(.minutes(1)))
 struct TerminationSignalsTests {
@@ -24,13 +16,13 @@ struct TerminationSignalsTests {
         for round in 1...40 {
             // From the test's own threads, which the runtime started with other signal masks.
             kill(getpid(), round.isMultiple(of: 2) ? SIGTERM : SIGINT)
-            #expect(await soon { seen.withLockedValue { $0 } == round }, "signal \(round) arrived")
+            #expect(await eventually { seen.withLockedValue { $0 } == round }, "signal \(round) arrived")
             if round == 20 { later = TerminationSignals { laterSeen.withLockedValue { $0 += 1 } } }
         }
         #expect(laterSeen.withLockedValue { $0 } == 20, "a watcher sees the signals from when it registered")
         later?.cancel()
         kill(getpid(), SIGINT)
-        #expect(await soon { seen.withLockedValue { $0 } == 41 })
+        #expect(await eventually { seen.withLockedValue { $0 } == 41 })
         #expect(laterSeen.withLockedValue { $0 } == 20, "a cancelled watcher hears nothing more")
         watcher.cancel()
     }
@@ -54,7 +46,7 @@ struct TerminationSignalsTests {
             sent += 1
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(await soon { returned.withLockedValue { $0 } }, "wait() returned after \(sent) signal(s)")
+        #expect(await eventually { returned.withLockedValue { $0 } }, "wait() returned after \(sent) signal(s)")
         guardWatcher.cancel()
     }
 }

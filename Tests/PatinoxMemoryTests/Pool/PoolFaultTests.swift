@@ -82,12 +82,7 @@ struct PoolFaultTests {
     @Test("acquire re-validates a connection idle past the window and replaces a dead one transparently")
     func validateOnAcquire() async throws {
         let factory = TestFactory()
-        let pool = try makeTestPool(factory: factory) {
-            $0.validateAfterIdle = .milliseconds(1)
-            $0.housekeepingInterval = .milliseconds(10)
-        }
-        _ = try await pool.withConnection { $0 }
-        #expect(await poolTimeAdvances(pool, by: .milliseconds(2)), "connection 1 counts as idle")
+        let pool = try await makePoolWithIdleConnection(factory: factory)
         factory.state.withLockedValue { $0.healthy = false }
         let connection = try await pool.withConnection { $0 }
         #expect(connection == 2, "the dead connection 1 was replaced by 2")

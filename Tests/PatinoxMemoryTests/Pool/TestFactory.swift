@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import Testing
 
 @testable import PatinoxMemory
 
@@ -83,4 +84,20 @@ func poolTimeAdvances<Factory>(_ pool: Pool<Factory>, by duration: Duration) asy
     return await eventually {
         pool.state.withLockedValue { $0.machine.now.nanoseconds } > start + duration.nanosecondsClamped
     }
+}
+
+/// A pool that validates connections idle for 1 ms, whose connection 1 has been leased once and now counts
+/// as idle past that window: the next acquire health-checks it.
+func makePoolWithIdleConnection<Factory: ConnectionFactory>(
+    factory: Factory,
+    _ configure: (inout PoolConfiguration) -> Void = { _ in }
+) async throws -> Pool<Factory> where Factory.Connection == Int {
+    let pool = try makeTestPool(factory: factory) {
+        $0.validateAfterIdle = .milliseconds(1)
+        $0.housekeepingInterval = .milliseconds(10)
+        configure(&$0)
+    }
+    #expect(try await pool.withConnection { $0 } == 1)
+    #expect(await poolTimeAdvances(pool, by: .milliseconds(2)), "connection 1 counts as idle")
+    return pool
 }
