@@ -121,7 +121,7 @@ struct NATSClientTests {
         guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         server.stop()
-        let squatter = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let squatter = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var address = NATSServerProcess.loopback(port: server.port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {

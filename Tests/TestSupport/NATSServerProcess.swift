@@ -41,22 +41,37 @@ public final class NATSServerProcess: @unchecked Sendable {
 
     public var url: String { "nats://127.0.0.1:\(port)" }
 
-    /// Why `start()` failed: the server exited (its port was taken) or did not listen within 10 s.
+    /// Why `start()` failed: the server exited (its port was taken?) or did not listen within 10 s, with the
+    /// last lines of its log.
     public struct ServerDidNotStart: Error, CustomStringConvertible {
         public let port: Int
         public let exited: Bool
+        public let log: String
         public var description: String {
-            exited
-                ? "nats-server exited at start: port \(port) is probably taken"
-                : "nats-server did not listen on port \(port) within 10 s"
+            (exited
+                ? "nats-server exited at start on port \(port)"
+                : "nats-server did not listen on port \(port) within 10 s")
+                + "; its log ends: \(log)"
         }
+    }
+
+    /// The server's log (`-l`), kept beside its ports file.
+    private var logPath: String { "\(portsDirectory)/server.log" }
+
+    private func failure(exited: Bool) -> ServerDidNotStart {
+        let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "(no log)"
+        return ServerDidNotStart(
+            port: port,
+            exited: exited,
+            log: log.split(separator: "\n").suffix(3).joined(separator: " | ")
+        )
     }
 
     /// Starts (or restarts) the server on `port` and returns once it listens there. Waits with
     /// `Task.sleep`, never blocking one of the two cooperative threads the other tests share.
     public func start() async throws {
         guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
-        var words = [binary, "-a", "127.0.0.1", "-p", String(port), "--ports_file_dir", portsDirectory]
+        var words = [binary, "-a", "127.0.0.1", "-p", String(port), "--ports_file_dir", portsDirectory, "-l", logPath]
         if let configPath { words += ["-c", configPath] }
         pid = try spawn(words, quiet: true)
         let portsFile = "\(portsDirectory)/nats-server_\(pid).ports"
@@ -65,12 +80,12 @@ public final class NATSServerProcess: @unchecked Sendable {
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 pid = 0
-                throw ServerDidNotStart(port: port, exited: true)
+                throw failure(exited: true)
             }
             try await Task.sleep(for: .milliseconds(20))
         }
         stop()
-        throw ServerDidNotStart(port: port, exited: false)
+        throw failure(exited: false)
     }
 
     public func stop() {
@@ -96,7 +111,7 @@ public final class NATSServerProcess: @unchecked Sendable {
 
     /// A port nothing listens on right now, for a test that needs an address where no server answers.
     public static func freePort() -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { close(socket) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -110,7 +125,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     }
 
     static func binds(_ port: Int) -> Bool {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         defer { close(socket) }
         var address = loopback(port: port)
         return withUnsafePointer(to: &address) {
