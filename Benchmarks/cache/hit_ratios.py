@@ -4,7 +4,7 @@
     python3 Benchmarks/cache/hit_ratios.py --check    # CI: LRU and SIEVE must equal libcachesim's (±0.001)
     python3 Benchmarks/cache/hit_ratios.py --table    # docs: every policy on every trace row, with targets
 
-Traces: a generated Zipf trace (deterministic) and the ones in ../shared/traces (see its README).
+Traces: a generated Zipf trace (deterministic) and the ones in Tests/Fixtures/traces (see its README).
 memtop is run as `memtop cache-replay ... --json` (pass --memtop PATH, default: build it in release).
 """
 import argparse
@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import reference  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-TRACES = ROOT.parent / "shared" / "traces"
+TRACES = ROOT / "Tests" / "Fixtures" / "traces"
 
-# trace file, format, capacity, README reference row (LRU, ARC, SIEVE, S3-FIFO, Caffeine 2.6.2, OPT)
+# trace file, format, capacity, reference row of Tests/Fixtures/traces/README.md (LRU, ARC, SIEVE, S3-FIFO, Caffeine 2.6.2, OPT)
 ROWS = [
     ("OLTP.lis.gz", "arc", 1000, (32.83, 38.95, 32.56, 40.84, 35.58, 53.61)),
     ("OLTP.lis.gz", "arc", 8000, (58.65, 59.40, 57.64, 60.47, 57.08, 71.55)),
@@ -71,7 +71,8 @@ def check(binary):
         print("|---|---|---|---|---|---|")
         for trace, fmt, capacity in cases:
             if not trace.exists():
-                raise SystemExit(f"missing trace {trace}: ../shared/traces must sit beside the repository")
+                raise SystemExit(f"missing trace {trace}: the repository ships it in Tests/Fixtures/traces; "
+                                 "restore it with `git checkout -- Tests/Fixtures/traces`")
             keys = reference.read_keys(str(trace), fmt)
             for ours, theirs in (("lru", "LRU"), ("sieve", "Sieve")):
                 mine = memtop(binary, trace, fmt, capacity, ours)

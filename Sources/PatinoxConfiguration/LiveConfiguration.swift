@@ -40,7 +40,8 @@ public struct MemorySettings: Sendable, Hashable {
 /// ```swift
 /// let overrides = MutableInMemoryProvider(initialValues: [:])
 /// let reader = ConfigReader(providers: [overrides, EnvironmentVariablesProvider()])
-/// let live = try LiveConfiguration(reader: reader, defaults: MemorySettings(pools: ["db": .init(minimum: 1, maximum: 10)]))
+/// let defaults = MemorySettings(pools: ["db": .init(minimum: 1, maximum: 10)])
+/// let live = try LiveConfiguration(reader: reader, defaults: defaults)
 /// let following = pool.follow(live)                 // resizes on every accepted update
 /// try await live.watch()                            // applies each new snapshot until cancelled
 /// ```

@@ -29,7 +29,7 @@ struct CacheReplayCommand: ParsableCommand {
 
     @Option(
         help:
-            "W-TinyLFU window: shadow (miniature simulations), hill (Caffeine's hill climber) or a fixed fraction such as 0.01."
+            "W-TinyLFU window: shadow (miniature simulations), hill (Caffeine's hill climber) or a fraction, e.g. 0.01."
     )
     var window: String = "shadow"
 

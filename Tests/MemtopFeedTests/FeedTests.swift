@@ -8,7 +8,12 @@ import Testing
 
 @testable import MemtopFeed
 
-@Suite("Feed: publish → attach over a real nats-server", .serialized, .timeLimit(.minutes(2)))
+@Suite(
+    "Feed: publish → attach over a real nats-server",
+    .serialized,
+    .timeLimit(.minutes(2)),
+    .requires(.natsServer)
+)
 struct FeedTests {
     /// A publishing engine (the built-in scenario), a remote source attached to it, and what stops them.
     struct Attached {
@@ -60,7 +65,6 @@ struct FeedTests {
 
     @Test("snapshots arrive; a resize by request/reply changes the remote engine; the engine list hears it")
     func roundTrip() async throws {
-        guard natsAvailable() else { return }
         let attached = try await publishAndAttach(allowControl: true)
         let (source, service) = (attached.source, attached.service)
         #expect(await eventually { source.latest()?.pools.first?.name == "db" })
@@ -78,7 +82,6 @@ struct FeedTests {
 
     @Test("control is refused, with a reply that says so, unless the owner allowed it")
     func controlRefused() async throws {
-        guard natsAvailable() else { return }
         let attached = try await publishAndAttach(allowControl: false)
         let (source, service) = (attached.source, attached.service)
         #expect(await eventually { source.latest() != nil })
@@ -93,7 +96,6 @@ struct FeedTests {
 
     @Test("garbage and wrong-version messages are counted and shown, never passed on")
     func garbage() async throws {
-        guard natsAvailable() else { return }
         let attached = try await publishAndAttach(allowControl: false)
         let (source, server) = (attached.source, attached.server)
         #expect(await eventually { source.latest() != nil })
@@ -110,7 +112,6 @@ struct FeedTests {
 
     @Test("two engines: the picker lists both, a switch draws the other, --record keeps the drawn engine's frames")
     func switchAndRecord() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
         let viewerClient = try await server.client()
@@ -152,7 +153,6 @@ struct FeedTests {
 
     @Test("an event goes out at once, not at the next interval; a burst of events is coalesced")
     func eventPush() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
         let viewerClient = try await server.client()
@@ -190,21 +190,19 @@ struct FeedTests {
         _ = server
     }
 
-    @Test("an independent client (nats-py) validates the published JSON and its garbage is survived")
+    @Test(
+        "an independent client (nats-py) validates the published JSON and its garbage is survived",
+        .requires(.natsPy)
+    )
     func natsPyInterop() async throws {
-        guard natsAvailable() else { return }
-        guard runPython(["-c", "import nats"]) == 0 else {
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "nats-py is required in CI (.ci/run installs it)")
-            print("nats-py not installed: interop test skipped outside CI")
-            return
-        }
+        try TestRequirement.natsPy.require()
         let attached = try await publishAndAttach(allowControl: false)
         let (source, server) = (attached.source, attached.server)
         #expect(await eventually { source.latest() != nil })
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
             "Interop/nats_interop.py"
         )
-        let status = try await onThread { runPython([script.path, server.url, "shop"]) }
+        let status = try await onThread { try runPython([script.path, server.url, "shop"]) }
         #expect(status == 0, "nats_interop.py found schema problems (see its output)")
         #expect(await eventually { (source.status() ?? "").contains("4 bad message") }, "\(source.status() ?? "")")
         #expect(source.latest()?.schemaVersion == 1 && source.latest()?.engine == "shop")
@@ -213,7 +211,6 @@ struct FeedTests {
 }
 
 /// Runs python3 with `arguments` and returns its exit status (output goes to the test log).
-func runPython(_ arguments: [String]) -> Int32 {
-    guard let pid = try? spawn(["/usr/bin/env", "python3"] + arguments) else { return -1 }
-    return waitForExit(pid)
+func runPython(_ arguments: [String]) throws -> Int32 {
+    waitForExit(try spawn(["/usr/bin/env", "python3"] + arguments))
 }

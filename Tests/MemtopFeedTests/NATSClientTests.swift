@@ -15,9 +15,8 @@ final class Inbox: Sendable {
 
 @Suite("NATS client × real nats-server", .serialized, .timeLimit(.minutes(2)))
 struct NATSClientTests {
-    @Test("publish, subscribe, request/reply, unsubscribe")
+    @Test("publish, subscribe, request/reply, unsubscribe", .requires(.natsServer))
     func pubSubRequest() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         let client = try await server.client()
         let other = try await server.client()
@@ -50,9 +49,8 @@ struct NATSClientTests {
         await other.close()
     }
 
-    @Test("user and password: good ones connect, bad ones fail with the server's reason")
+    @Test("user and password: good ones connect, bad ones fail with the server's reason", .requires(.natsServer))
     func authentication() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess(
             config: "authorization { users = [ {user: operator, password: s3cret} ] }\n"
         )
@@ -75,9 +73,11 @@ struct NATSClientTests {
         await second.close()
     }
 
-    @Test("the server killed and restarted: the client reconnects, resubscribes and delivers again")
+    @Test(
+        "the server killed and restarted: the client reconnects, resubscribes and delivers again",
+        .requires(.natsServer)
+    )
     func reconnect() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         let client = try await server.client()
         let publisher = try await server.client()
@@ -116,9 +116,8 @@ struct NATSClientTests {
         }
     }
 
-    @Test("the test server says its port was taken instead of waiting for a server that exited")
+    @Test("the test server says its port was taken instead of waiting for a server that exited", .requires(.natsServer))
     func takenPort() async throws {
-        guard natsAvailable() else { return }
         let server = try await NATSServerProcess()
         server.stop()
         let squatter = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)

@@ -30,20 +30,18 @@ struct ReplayAndConfigSourceTests {
 
     @Test(
         "a recording plays; Space pauses, → seeks 10 s, > doubles the speed; control keys are refused",
-        .timeLimit(.minutes(1))
+        .timeLimit(.minutes(1)),
+        .requires(.tmux)
     )
     func replayInTerminal() async throws {
-        guard Tmux.available else {
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "tmux is required in CI (.ci/run installs it)")
-            return
-        }
         let path = try await writeRecording()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let log = try await onThread { () throws -> [String] in
             let tmux = Tmux()
             defer { _ = try? tmux.run(["kill-server"]) }
             let command =
-                "LANG=C.UTF-8 TERM=xterm-256color \(memtopBinary.path) replay \(path) --refresh 100; echo EXIT=$?; sleep 30"
+                "LANG=C.UTF-8 TERM=xterm-256color \(memtopBinary.path) replay \(path) --refresh 100; "
+                + "echo EXIT=$?; sleep 30"
             try tmux.run(["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command])
             var log: [String] = []
             func check(_ ok: Bool, _ what: String, _ screen: String) { if !ok { log.append("\(what):\n\(screen)") } }

@@ -110,9 +110,8 @@ struct ScenarioRunTests {
         #expect(last.events.count <= 256)
         let warm = run.residentKiB.dropFirst(10)  // samples every 2 s: from 20 s on
         let growth = (warm.max() ?? 0) - (warm.first ?? 0)
-        print(
-            "\(scenario): resident \(run.residentKiB.first ?? 0) → \(run.residentKiB.last ?? 0) KiB, +\(growth) after warm-up"
-        )
+        let (start, end) = (run.residentKiB.first ?? 0, run.residentKiB.last ?? 0)
+        print("\(scenario): resident \(start) → \(end) KiB, +\(growth) after warm-up")
         #expect(warm.count >= 15 && growth < 8_192, "resident set grew \(growth) KiB after warm-up: \(run.residentKiB)")
     }
 

@@ -6,13 +6,14 @@ import Testing
 struct Tmux {
     let socket = "memtop-test-\(UUID().uuidString.prefix(8))"
 
-    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
-
     /// Runs a tmux command and returns its output. Output goes to a file, not a pipe: the first command
     /// starts the tmux server, which keeps the descriptors it inherited, so a pipe would never reach EOF.
     /// posix_spawn and waitpid directly, because the tmux client's exit is easier to await that way.
     @discardableResult
+    /// Throws ``TestRequirement/Missing`` where tmux is not installed (only in CI: tests that use it carry
+    /// `.requires(.tmux)`).
     func run(_ arguments: [String]) throws -> String {
+        try TestRequirement.tmux.require()
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID()).out").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let quoted = (["/usr/bin/tmux", "-L", socket] + arguments).map {
@@ -55,18 +56,13 @@ func poolMaximum(_ screen: String) -> Int? {
     return field.flatMap { Int($0.split(separator: "/")[2]) }
 }
 
-@Suite("memtop in a real terminal (tmux)")
+@Suite("memtop in a real terminal (tmux)", .requires(.tmux))
 struct TerminalEndToEndTests {
     @Test(
         "panels, live numbers, + resizes, a fault from the menu, resize to 80×24 and below, q restores the terminal",
         .timeLimit(.minutes(2))
     )
     func endToEnd() async throws {
-        guard Tmux.available else {
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "tmux is required in CI (.ci/run installs it)")
-            print("tmux not installed: end-to-end test skipped outside CI")
-            return
-        }
         let log = try await onThread { () throws -> [String] in
             let tmux = Tmux()
             defer { _ = try? tmux.run(["kill-server"]) }
@@ -140,10 +136,6 @@ struct TerminalEndToEndTests {
 
     @Test("SIGINT (Ctrl-C) and SIGTERM end memtop cleanly and restore the terminal", .timeLimit(.minutes(2)))
     func signals() async throws {
-        guard Tmux.available else {
-            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "tmux is required in CI (.ci/run installs it)")
-            return
-        }
         let results = try await onThread { () throws -> [String] in
             var results: [String] = []
             for (name, stop) in [("SIGINT", "C-c"), ("SIGTERM", "term")] {

@@ -61,12 +61,13 @@ struct ReplayTests {
         let path = temporaryPath("damaged.ndjson")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let good = String(decoding: try fixture("steady-1").jsonData(), as: UTF8.self)
+        let future = good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":9")
         let lines = [
             #"{"memtopRecording":1,"engine":"shop","source":"nats://x:1","startedAt":"2026-11-29T17:00:00Z"}"#,
             #"{"at":0.25,"snapshot":\#(good)}"#,
             #"{"at":0.5,"snapshot":{"engine":"shop"}}"#,
             "garbage",
-            #"{"at":0.75,"snapshot":\#(good.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":9"))}"#,
+            #"{"at":0.75,"snapshot":\#(future)}"#,
             "",
             #"{"at":1.0,"snapshot":\#(good)}"#,
         ]

@@ -44,7 +44,7 @@ struct ScreenTests {
     }
 
     @Test(
-        "a folded event shows how many it stands for (full and compact layout, ASCII); one newer than the snapshot is 0 s old"
+        "a folded event shows how many it stands for (full, compact, ASCII); one newer than its snapshot is 0 s old"
     )
     func foldedEvents() throws {
         var snapshot = try fixture("flaky-2")

@@ -86,7 +86,8 @@ struct ScenarioParsingTests {
             ["phase[0].rate", "expected a number", "string"]
         ),
         (
-            "name = \"x\"\n[pool]\nminimum = 9\nmaximum = 3\n[[phase]]\nduration_seconds = 1\nrate = 1\nconcurrency = 1",
+            "name = \"x\"\n[pool]\nminimum = 9\nmaximum = 3\n"
+                + "[[phase]]\nduration_seconds = 1\nrate = 1\nconcurrency = 1",
             3, ["pool.minimum", "above maximum"]
         ),
         ("name = \"x\"\n\n[cache]\npolicy = \"fifo\"\n", 4, ["cache.policy", "'fifo'", "lru"]),

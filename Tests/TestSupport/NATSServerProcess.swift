@@ -16,7 +16,10 @@ public final class NATSServerProcess: @unchecked Sendable {
     private let portsDirectory: String
     private var pid: pid_t = 0
 
+    /// Throws ``TestRequirement/Missing`` where nats-server is not installed (tests that need it carry
+    /// `.requires(.natsServer)`, so this happens only in CI, where it must fail the test).
     public init(config: String? = nil) async throws {
+        try TestRequirement.natsServer.require()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         portsDirectory = directory.path
@@ -70,7 +73,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     /// Starts (or restarts) the server on `port` and returns once it listens there. Waits with
     /// `Task.sleep`, never blocking one of the two cooperative threads the other tests share.
     public func start() async throws {
-        guard let binary = Self.binary else { throw POSIXError(.ENOENT) }
+        guard let binary = Self.binary else { throw TestRequirement.Missing(requirement: .natsServer) }
         var words = [binary, "-a", "127.0.0.1", "-p", String(port), "--ports_file_dir", portsDirectory, "-l", logPath]
         if let configPath { words += ["-c", configPath] }
         pid = try spawn(words, quiet: true)
@@ -142,17 +145,6 @@ public final class NATSServerProcess: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         return address
     }
-}
-
-/// Whether the NATS tests can run here; in CI they must (never skipped silently).
-public func natsAvailable() -> Bool {
-    if NATSServerProcess.binary != nil { return true }
-    precondition(
-        ProcessInfo.processInfo.environment["CI"] == nil,
-        "nats-server is required in CI (.ci/run installs it)"
-    )
-    print("nats-server not installed: NATS tests skipped outside CI")
-    return false
 }
 
 /// Starts `words[0]` with the arguments that follow (output discarded when `quiet`); returns its pid.

@@ -43,14 +43,16 @@ extension Painter {
             canvas.put(
                 " \(cache.policy.rawValue)  entries \(cache.count)/\(cache.maximumCount.map(String.init) ?? "∞")  "
                     + "hits \(Format.count(cache.stats.hits))  misses \(Format.count(cache.stats.misses))  "
-                    + "evictions \(Format.count(cache.stats.evictions))  expirations \(Format.count(cache.stats.expirations))",
+                    + "evictions \(Format.count(cache.stats.evictions))  "
+                    + "expirations \(Format.count(cache.stats.expirations))",
                 x: 0,
                 y: top + 1,
                 maxWidth: state.width
             )
             canvas.put(
                 " hit ratio since reset \(Format.percent(cache.stats.hitRatio))  last interval "
-                    + "\(rates?.intervalHitRatio.map(Format.percent) ?? "—")  hits/s \(Format.rate(rates?.hitsPerSecond ?? 0))"
+                    + "\(rates?.intervalHitRatio.map(Format.percent) ?? "—")  "
+                    + "hits/s \(Format.rate(rates?.hitsPerSecond ?? 0))"
                     + "  misses/s \(Format.rate(rates?.missesPerSecond ?? 0))",
                 x: 0,
                 y: top + 2,

@@ -44,7 +44,8 @@ extension Painter {
         lines.append(("  starving: a pool has had waiters for \(Int(thresholds.starvingSeconds)) s or more", .text))
         lines.append(
             (
-                "  thrashing: a cache's hit ratio fell \(Int(thresholds.hitRatioDrop * 100)) points below its recent average",
+                "  thrashing: a cache's hit ratio fell \(Int(thresholds.hitRatioDrop * 100)) points below its "
+                    + "recent average",
                 .text
             )
         )

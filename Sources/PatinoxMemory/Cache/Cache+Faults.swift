@@ -135,7 +135,8 @@ extension CacheStatus: CustomStringConvertible {
             .compactMap { $0 }.joined(separator: ", ")
         let window = windowFraction.map { " · window \($0.percentText)" } ?? ""
         return """
-            cache '\(name)' \(policy)\(window)\(squeezed ? " · SQUEEZED" : "")\(forcingMisses ? " · FORCING MISSES" : "")
+            cache '\(name)' \(policy)\(window)\(squeezed ? " · SQUEEZED" : "")\
+            \(forcingMisses ? " · FORCING MISSES" : "")
               \(count) entries, weight \(weight) (max \(bound)) in \(shards) shard(s)
               hit ratio \(stats.hitRatio.percentText): \(stats.hits) hits, \(stats.misses) misses; \
             \(stats.evictions) evicted, \(stats.expirations) expired, \(stats.loads) loads, \(stats.loadFailures) failed

@@ -96,7 +96,8 @@ public struct MappingSnapshot: Sendable, Codable, Hashable {
 
 /// How a component, and the engine as a whole, is doing.
 public enum Health: String, Sendable, Codable, Hashable, Comparable {
-    /// `healthy`: working as configured; `degraded`: working with trouble (waiters, failing cleanups, a fault); `unhealthy`: failing (an open circuit, a closed pool).
+    /// `healthy`: working as configured; `degraded`: working with trouble (waiters, failing cleanups, a fault);
+    /// `unhealthy`: failing (an open circuit, a closed pool).
     case healthy, degraded, unhealthy
 
     public static func < (lhs: Health, rhs: Health) -> Bool { lhs.severity < rhs.severity }

@@ -112,7 +112,7 @@ struct CachePropertyTests {
         await propertyCheck(count: 300, input: Gen.int(in: 1...6), Gen.int(in: 0...9_999).array(of: 1...80)) {
             capacity,
             codes in
-            try? Self.check(policy, capacity: capacity, codes: codes)
+            try Self.check(policy, capacity: capacity, codes: codes)
         }
     }
 
@@ -125,7 +125,7 @@ struct CachePropertyTests {
             configuration.maximumCount = capacity
             configuration.policy = .wTinyLFU
             configuration.shards = 1
-            guard let cache = try? Cache(name: "model", configuration: configuration) else { return }
+            let cache = try Cache(name: "model", configuration: configuration)
             var latest: [Int: Int] = [:]
             for operation in codes.map(Operation.init) {
                 switch operation {

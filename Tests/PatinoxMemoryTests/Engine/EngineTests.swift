@@ -206,7 +206,9 @@ struct EngineTests {
         let pool = try Pool(name: "flaky", configuration: configuration, factory: factory)
         let engine = Engine(name: "e")
         engine.register(pool)
-        _ = try? await pool.acquire()
+        await #expect(throws: PatinoxError.self, "every create fails, so the acquire does") {
+            _ = try await pool.acquire()
+        }
         let snapshot = engine.snapshot()
         #expect(snapshot.health.overall == .unhealthy)
         #expect(snapshot.health.components["pool/flaky"]?.reason?.contains("circuit open") == true)

@@ -72,7 +72,8 @@ struct PoolStateMachinePropertyTests {
         var released: Set<Int> = []
         var pendingChecks: [(id: ConnectionID, connection: Int)] = []
 
-        mutating func run(_ step: Step) {
+        /// Throws when the machine refuses a step it must accept (a valid resize of a running pool).
+        mutating func run(_ step: Step) throws {
             switch step {
             case .acquire:
                 let waiter = nextWaiter
@@ -93,9 +94,8 @@ struct PoolStateMachinePropertyTests {
                     cancelled.insert(waiter)
                 }
             case .resize(let minimum, let maximum):
-                if let actions = try? pool.machine.resize(minimum: min(minimum, maximum), maximum: maximum) {
-                    pool.apply(actions)
-                }
+                // Always valid (0 ≤ minimum ≤ maximum, maximum ≥ 1) on a running pool: a refusal is a failure.
+                pool.apply(try pool.machine.resize(minimum: min(minimum, maximum), maximum: maximum))
             case .completeCreate(let success):
                 guard !pool.pendingCreates.isEmpty else { return }
                 if success { pool.completeCreates(1) } else { pool.failCreate() }
@@ -139,7 +139,7 @@ struct PoolStateMachinePropertyTests {
             var model = Model()
             let steps = codes.map(Step.init)
             for (index, step) in steps.enumerated() {
-                model.run(step)
+                try model.run(step)
                 model.checkInvariants(after: Array(steps[...index]))
             }
             model.pool.apply(model.pool.machine.beginShutdown())
