@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PatinoxMemory", targets: ["PatinoxMemory"]),
         .library(name: "PatinoxConfiguration", targets: ["PatinoxConfiguration"]),
+        .library(name: "MemtopSource", targets: ["MemtopSource"]),
         .library(name: "MemtopUI", targets: ["MemtopUI"]),
         .library(name: "MemtopFeed", targets: ["MemtopFeed"]),
         .executable(name: "memtop", targets: ["memtop"]),
@@ -58,11 +59,21 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // What the viewer and the publishing side share: the source protocol, recordings and their replay,
+        // control replies, termination signals. Never the UI: a service that publishes links no ncurses.
+        .target(
+            name: "MemtopSource",
+            dependencies: [
+                "PatinoxMemory",
+                "CPatinoxShims",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "MemtopFeed",
             dependencies: [
                 "PatinoxMemory",
-                "MemtopUI",
+                "MemtopSource",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -73,7 +84,7 @@ let package = Package(
             name: "MemtopUI",
             dependencies: [
                 "PatinoxMemory",
-                "CPatinoxShims",
+                "MemtopSource",
                 "MemtopTOML",
                 "CNCurses",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -84,11 +95,18 @@ let package = Package(
             dependencies: [
                 "PatinoxMemory",
                 "MemtopWorkload",
+                "MemtopSource",
                 "MemtopUI",
                 "MemtopFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        // The smallest publishing service: PatinoxMemory and the feed, no UI (CI checks it links no ncurses).
+        .executableTarget(
+            name: "memtop-publish-example",
+            dependencies: ["PatinoxMemory", "MemtopFeed", "MemtopSource"],
+            path: "Examples/PublishEngine"
         ),
         .testTarget(
             name: "PatinoxMemoryTests",
@@ -102,14 +120,17 @@ let package = Package(
         .testTarget(
             name: "MemtopUITests",
             dependencies: [
-                "MemtopUI", "MemtopTestSupport", "MemtopTOML", "PatinoxMemory",
+                "MemtopUI", "MemtopSource", "MemtopTestSupport", "MemtopTOML", "PatinoxMemory",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(
             name: "MemtopFeedTests",
-            dependencies: ["MemtopFeed", "MemtopTestSupport", "MemtopWorkload", "PatinoxMemory"],
+            dependencies: [
+                "MemtopFeed", "MemtopSource", "MemtopTestSupport", "MemtopWorkload", "PatinoxMemory",
+                "memtop-publish-example",  // run as a process by ExamplePublisherTests
+            ],
             exclude: ["Interop"]
         ),
         // Helpers shared by test targets: a private nats-server, process spawning, polling.
@@ -123,12 +144,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MemtopSourceTests",
+            dependencies: [
+                "MemtopSource", "MemtopTestSupport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "MemtopWorkloadTests",
             dependencies: ["MemtopWorkload", "MemtopTOML", "PatinoxMemory"]
         ),
         .testTarget(
             name: "MemtopTests",
-            dependencies: ["memtop", "MemtopTestSupport", "MemtopUI", "MemtopWorkload", "PatinoxMemory"]
+            dependencies: [
+                "memtop", "MemtopSource", "MemtopTestSupport", "MemtopUI", "MemtopWorkload", "PatinoxMemory",
+            ]
         ),
         .testTarget(
             name: "PatinoxConfigurationTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemtopFeed
+import MemtopSource
 import MemtopUI
 import PatinoxMemory
 

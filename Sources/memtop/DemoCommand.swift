@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MemtopSource
 import MemtopUI
 import MemtopWorkload
 import PatinoxMemory

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import MemtopFeed
-import MemtopUI
 import MemtopWorkload
 import PatinoxMemory
 

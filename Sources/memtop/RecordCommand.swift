@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import MemtopFeed
-import MemtopUI
+import MemtopSource
 import PatinoxMemory
 
 /// `memtop record`: an engine's snapshots from a broker to a file, without the UI.

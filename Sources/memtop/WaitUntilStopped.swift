@@ -1,4 +1,4 @@
-import MemtopUI
+import MemtopSource
 
 /// Returns after `seconds` when a limit was given (`--seconds`), else at SIGINT or SIGTERM: how the headless
 /// commands (`publish`, `record`) decide when to stop.

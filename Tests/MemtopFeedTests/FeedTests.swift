@@ -1,6 +1,6 @@
 import Foundation
+import MemtopSource
 import MemtopTestSupport
-import MemtopUI
 import MemtopWorkload
 import NIOConcurrencyHelpers
 import PatinoxMemory

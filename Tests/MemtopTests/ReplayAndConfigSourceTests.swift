@@ -1,4 +1,5 @@
 import Foundation
+import MemtopSource
 import MemtopTestSupport
 import MemtopUI
 import MemtopWorkload

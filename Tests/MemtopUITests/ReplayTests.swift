@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import PatinoxMemory
 import Testing
 
+@testable import MemtopSource
 @testable import MemtopUI
 
 @Suite("Replay: the clock, recordings on disk, the source")

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopSource
 import PatinoxMemory
 
 @testable import MemtopUI

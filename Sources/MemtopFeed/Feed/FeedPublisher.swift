@@ -1,4 +1,5 @@
 import Foundation
+import MemtopSource
 import NIOConcurrencyHelpers
 import NIOCore
 import PatinoxMemory

@@ -20,16 +20,3 @@ public enum FeedSubjects {
         !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
     }
 }
-
-/// The reply to a control request: the result, or why it was refused or failed.
-public struct ControlReply: Codable, Sendable, Hashable {
-    public var ok: Bool
-    public var result: String?
-    public var error: String?
-
-    public init(ok: Bool, result: String? = nil, error: String? = nil) {
-        self.ok = ok
-        self.result = result
-        self.error = error
-    }
-}

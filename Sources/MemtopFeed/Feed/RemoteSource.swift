@@ -1,5 +1,5 @@
 import Foundation
-import MemtopUI
+import MemtopSource
 import NIOConcurrencyHelpers
 import PatinoxMemory
 

@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 /// The panels of the main screen, in Tab order.
@@ -12,19 +13,6 @@ public enum Panel: Int, CaseIterable, Sendable, Hashable {
         case .mappings: "Mapped files"
         case .events: "Events"
         }
-    }
-}
-
-/// Where the data comes from.
-public struct SourceInfo: Hashable, Sendable {
-    public enum Kind: String, Sendable { case local, remote, replay }
-    public var kind: Kind
-    /// What the header names: a scenario, a broker URL, a file.
-    public var detail: String
-
-    public init(kind: Kind, detail: String) {
-        self.kind = kind
-        self.detail = detail
     }
 }
 

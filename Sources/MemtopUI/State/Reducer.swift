@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 /// Everything that can happen to the app.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import MemtopSource
 import NIOConcurrencyHelpers
 import PatinoxMemory
 

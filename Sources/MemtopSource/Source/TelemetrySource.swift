@@ -27,6 +27,19 @@ extension TelemetrySource {
     public func select(engine: String) {}
 }
 
+/// Where the data comes from.
+public struct SourceInfo: Hashable, Sendable {
+    public enum Kind: String, Sendable { case local, remote, replay }
+    public var kind: Kind
+    /// What the header names: a scenario, a broker URL, a file.
+    public var detail: String
+
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+}
+
 /// An engine a source hears, for the engine picker.
 public struct EngineListing: Hashable, Sendable {
     public var name: String

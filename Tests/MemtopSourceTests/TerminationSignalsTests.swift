@@ -3,7 +3,7 @@ import MemtopTestSupport
 import NIOConcurrencyHelpers
 import Testing
 
-@testable import MemtopUI
+@testable import MemtopSource
 
 @Suite("SIGINT and SIGTERM reach memtop's handlers", .serialized, .timeLimit(.minutes(1)))
 struct TerminationSignalsTests {
