@@ -62,5 +62,9 @@ struct PublishCommand: AsyncParsableCommand {
         await load.value
         await service.shutdown()
         await client.close()
+        print(
+            "published \(publisher.published) snapshot(s)"
+                + (publisher.lastFailure.map { "; \(publisher.publishFailures) failed, the last: \($0)" } ?? "")
+        )
     }
 }

@@ -190,6 +190,31 @@ struct FeedTests {
         _ = server
     }
 
+    @Test("a snapshot the broker refuses (over max_payload) is counted and said, never sent empty")
+    func refusedSnapshot() async throws {
+        let server = try await NATSServerProcess(config: "max_payload: 512")
+        let publisherClient = try await server.client()
+        let viewer = try await server.client()
+        let inbox = Inbox()
+        viewer.subscribe(FeedSubjects.snapshot("big")) { inbox.add($0) }
+        try await Task.sleep(for: .milliseconds(100))  // the SUB reaches the server before the PUBs
+        let engine = Engine(name: "big")
+        var configuration = CacheConfiguration<Int, Int>()
+        configuration.maximumCount = 10
+        let caches = try (0..<8).map { try Cache(name: "cache-\($0)", configuration: configuration) }
+        for cache in caches { engine.register(cache) }
+        let publisher = try FeedPublisher(engine: engine, client: publisherClient, name: "big", allowControl: false)
+        await publisher.publishOnce()
+        await publisher.publishOnce()
+        #expect(publisher.published == 0 && publisher.publishFailures == 2)
+        let why = try #require(publisher.lastFailure)
+        #expect(why.contains("snapshot of 'big' not published") && why.contains("512"), "\(why)")
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(inbox.count == 0, "nothing, not an empty message, went out")
+        await publisherClient.close()
+        await viewer.close()
+    }
+
     @Test(
         "an independent client (nats-py) validates the published JSON and its garbage is survived",
         .requires(.natsPy)

@@ -11,16 +11,20 @@ import PatinoxMemory
 /// An event (a resize, a fault, a failed connection) does not wait for the next interval: a fresh snapshot
 /// follows within ``eventDelay``, so a remote screen shows it one refresh later at most. Bursts of events
 /// are coalesced into one snapshot per ``minimumGap``.
+///
+/// Every publish runs on one event loop of the client's, one at a time, so snapshots go out in the order
+/// they were taken and no event goes out twice; snapshotting and encoding hold no lock. A snapshot that
+/// cannot be encoded or published is counted (``publishFailures``, ``lastFailure``), never sent as an
+/// empty message.
 public final class FeedPublisher: Sendable {
     public let engine: Engine
     public let client: NATSClient
     public let name: String
     public let interval: Duration
     public let allowControl: Bool
-    private let failures = NIOLockedValueBox(0)
-    /// The newest event published; its lock also serializes publishes from the interval loop and from
-    /// event pushes, so no event goes out twice.
-    private let lastEventPublished = NIOLockedValueBox<UInt64>(0)
+    /// Where every publish runs (see the type's documentation).
+    private let loop: any EventLoop
+    private let progress = NIOLockedValueBox(Progress())
     /// Whether an event's snapshot is scheduled, and when the last one went out.
     private let push = NIOLockedValueBox((scheduled: false, lastPush: NIODeadline.uptimeNanoseconds(0)))
     /// How long an event waits for others to join it before its snapshot goes out.
@@ -49,10 +53,25 @@ public final class FeedPublisher: Sendable {
         self.name = name
         self.interval = interval
         self.allowControl = allowControl
+        self.loop = client.group.next()
     }
 
-    /// Snapshots that could not be published (too large, encoding failed).
-    public var publishFailures: Int { failures.withLockedValue { $0 } }
+    /// What has gone out: written on the publishing loop, read from anywhere.
+    struct Progress {
+        /// The newest event published (its `at`), so the next publish sends only newer ones.
+        var lastEvent: UInt64 = 0
+        var published = 0
+        var failures = 0
+        var lastFailure: String?
+    }
+
+    /// Snapshots published so far.
+    public var published: Int { progress.withLockedValue { $0.published } }
+    /// Snapshots (and control replies) that could not be published: encoding failed, or the message was
+    /// larger than the broker's `max_payload`, or the connection refused it.
+    public var publishFailures: Int { progress.withLockedValue { $0.failures } }
+    /// Why the last failed publish failed, nil when none has.
+    public var lastFailure: String? { progress.withLockedValue { $0.lastFailure } }
 
     /// Answers control requests and publishes every interval until the task is cancelled.
     public func run() async {
@@ -63,7 +82,7 @@ public final class FeedPublisher: Sendable {
             client.unsubscribe(sid)
         }
         while !Task.isCancelled {
-            publishOnce()
+            await publishOnce()
             try? await Task.sleep(for: interval)
         }
     }
@@ -77,29 +96,44 @@ public final class FeedPublisher: Sendable {
             return max(Self.eventDelay, TimeAmount.nanoseconds(gapEnds.nanoseconds))
         }
         guard let delay else { return }
-        client.group.next().scheduleTask(in: delay) { [self] in
+        loop.scheduleTask(in: delay) { [self] in
             push.withLockedValue {
                 $0.scheduled = false
                 $0.lastPush = .now()
             }
-            publishOnce()
+            publishOnLoop()
         }
     }
 
-    /// One snapshot and the events since the last one.
-    public func publishOnce() {
-        lastEventPublished.withLockedValue { lastEvent in
-            let snapshot = engine.snapshot()
-            do {
-                try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))
-                let fresh = snapshot.events.filter { $0.at > lastEvent }
-                if let newest = fresh.last {
-                    try client.publish(try StreamingJSONEncoder().encode(fresh), to: FeedSubjects.events(name))
-                    lastEvent = newest.at
-                }
-            } catch {
-                failures.withLockedValue { $0 += 1 }
+    /// Publishes one snapshot and the events since the last one now; returns once it went out (or failed).
+    public func publishOnce() async {
+        try? await loop.submit { [self] in publishOnLoop() }.get()
+    }
+
+    /// One snapshot and its new events. Runs on ``loop`` only: that, not a lock, orders the publishes.
+    private func publishOnLoop() {
+        loop.preconditionInEventLoop()
+        let snapshot = engine.snapshot()
+        let lastEvent = progress.withLockedValue { $0.lastEvent }
+        let fresh = snapshot.events.filter { $0.at > lastEvent }
+        do {
+            let payload = try snapshot.jsonData()
+            let events = fresh.isEmpty ? nil : try StreamingJSONEncoder().encode(fresh)
+            try client.publish(payload, to: FeedSubjects.snapshot(name))
+            if let events { try client.publish(events, to: FeedSubjects.events(name)) }
+            progress.withLockedValue { progress in
+                progress.published += 1
+                if let newest = fresh.last { progress.lastEvent = newest.at }
             }
+        } catch {
+            recordFailure("snapshot of '\(name)' not published: \(error)")
+        }
+    }
+
+    private func recordFailure(_ why: String) {
+        progress.withLockedValue { progress in
+            progress.failures += 1
+            progress.lastFailure = why
         }
     }
 
@@ -126,6 +160,10 @@ public final class FeedPublisher: Sendable {
                 error: "not a ControlCommand: \(String(decoding: message.payload.prefix(120), as: UTF8.self))"
             )
         }
-        try? client.publish((try? StreamingJSONEncoder().encode(reply)) ?? [], to: replyTo)
+        do {
+            try client.publish(try StreamingJSONEncoder().encode(reply), to: replyTo)
+        } catch {
+            recordFailure("control reply to \(replyTo) not published: \(error)")
+        }
     }
 }
