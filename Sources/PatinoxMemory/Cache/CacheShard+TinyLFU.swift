@@ -171,5 +171,8 @@ extension CacheShard {
         tinyLFU.capacity = capacity
         tinyLFU.windowMaximum = max(1, Int(Double(capacity) * fraction))
         tinyLFU.protectedMaximum = Int(Double(capacity - tinyLFU.windowMaximum) * TinyLFUState.protectedPercent)
+        // The sketch ages after ten increments per entry of the *new* size (a sketch not used yet is sized
+        // at the first insert).
+        if tinyLFU.sketch.isInitialized { tinyLFU.sketch.ensureCapacity(capacity) }
     }
 }

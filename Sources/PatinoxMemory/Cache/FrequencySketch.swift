@@ -10,7 +10,8 @@ struct FrequencySketch: Sendable {
     private(set) var table: [UInt64] = []
     private var tableMask = 0
     private(set) var sampleSize = 0
-    private var additions = 0
+    /// Increments since the last aging, less what the aging took back (never negative).
+    private(set) var additions = 0
 
     private static let seeds: [UInt64] = [
         0xc3a5_c85c_97cb_3127, 0xb492_b66f_be98_f273, 0x9ae1_6a3b_2f90_404f, 0xcbf2_9ce4_8422_2325,
@@ -22,13 +23,16 @@ struct FrequencySketch: Sendable {
 
     var isInitialized: Bool { !table.isEmpty }
 
-    /// Sizes the sketch for `capacity` entries (a power of two words, at least 8); keeps nothing.
+    /// Sizes the sketch for `capacity` entries: the aging period follows the capacity at once (ten
+    /// increments per entry); the table (a power of two words, at least 8) grows when it must — which,
+    /// as in Caffeine, forgets the counts — and never shrinks.
     mutating func ensureCapacity(_ capacity: Int) {
-        let wanted = max(8, min(1 << 26, Self.ceilingPowerOfTwo(max(capacity, 1)) * Self.wordsPerEntry))
+        let capacity = min(max(capacity, 1), 1 << 40)
+        sampleSize = max(10 * capacity, 10)
+        let wanted = max(8, min(1 << 26, Self.ceilingPowerOfTwo(capacity) * Self.wordsPerEntry))
         guard table.count < wanted else { return }
         table = Array(repeating: 0, count: wanted)
         tableMask = wanted - 1
-        sampleSize = max(10 * capacity, 10)
         additions = 0
     }
 
@@ -66,14 +70,17 @@ struct FrequencySketch: Sendable {
         }
     }
 
-    /// Halves every counter (aging).
+    /// Halves every counter (aging). Each increment raised four counters, and halving an odd counter drops
+    /// half a count that `additions >> 1` does not see: Caffeine's correction, `(size - odd / 4) / 2`, in
+    /// its order (subtract, then halve). With four table words per entry many counters are odd, so the
+    /// correction can exceed the additions: clamped at zero, else aging would wait longer each time.
     private mutating func reset() {
         var odd = 0
         for index in table.indices {
             odd += (table[index] & Self.oneMask).nonzeroBitCount
             table[index] = (table[index] >> 1) & Self.resetMask
         }
-        additions = (additions >> 1) - (odd >> 2)
+        additions = max(0, additions - (odd >> 2)) >> 1
     }
 
     private func indexOf(_ spread: UInt64, _ row: Int) -> Int {
