@@ -29,6 +29,31 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.stopMeasurement()
         }
     }
+
+    // Expiry costs what expired, not what is stored: 1,000,000 entries with a time-to-live, 1 % of them due.
+    Benchmark(
+        "Cache: expiry sweep, 1M entries, 1% expired",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], scalingFactor: .one, maxIterations: 60)
+    ) { benchmark in
+        let clock = ManualClock()
+        var configuration = CacheConfiguration<Int, Int>()
+        configuration.maximumCount = 2_000_000
+        // Housekeeping would sweep on its own when the clock moves: once an hour of manual time, never here.
+        let cache = try Cache<Int, Int>(
+            name: "sweep",
+            configuration: configuration,
+            clock: clock,
+            housekeepingInterval: .seconds(3_600)
+        )
+        for key in 10_000..<1_000_000 { cache.put(key, key, timeToLive: .seconds(3_000)) }
+        for _ in benchmark.scaledIterations {
+            for key in 0..<10_000 { cache.put(key, key, timeToLive: .seconds(1)) }
+            clock.advance(by: .seconds(2))
+            benchmark.startMeasurement()
+            blackHole(cache.cleanUp())
+            benchmark.stopMeasurement()
+        }
+    }
 }
 
 /// A cache of `entries` integers, full, with every key present.

@@ -10,6 +10,8 @@ struct CacheShard<Key: Hashable, Value> {
     @usableFromInline var entries: [(key: Key, value: Value)?] = []
     @usableFromInline var meta: [CacheEntryMeta] = []
     @usableFromInline var freeSlots: [Int32] = []
+    /// Entries with an expiry, soonest first: what a sweep visits.
+    var expiry = ExpiryQueue()
     @usableFromInline let policy: CachePolicy
     /// LRU and SIEVE use `main` only; W-TinyLFU uses `main` as its window plus probation and protected.
     @usableFromInline var main = EntryList()
@@ -125,13 +127,14 @@ struct CacheShard<Key: Hashable, Value> {
             meta[Int(slot)].liveUntil = liveUntil
             meta[Int(slot)].expiresAt = expiresAt
             recordAccess(slot, now: now)
+            if meta[Int(slot)].expiresAt != .max { scheduleExpiry(slot) }
         } else {
             // LRU and SIEVE make room before the newcomer joins the queue (SIEVE's hand must not reach
             // it); W-TinyLFU admits it to the window first and lets it duel for a place afterwards.
             if policy != .wTinyLFU { makeRoom(count: 1, weight: weight, into: &removals) }
             let slot = allocate()
             entries[Int(slot)] = (key, value)
-            meta[Int(slot)] = CacheEntryMeta()
+            resetMeta(slot)
             meta[Int(slot)].weight = weight
             meta[Int(slot)].keyHash = hash
             meta[Int(slot)].liveUntil = liveUntil
@@ -139,6 +142,7 @@ struct CacheShard<Key: Hashable, Value> {
             index.insert(hash: hash, slot: slot)
             totalWeight += weight
             insertIntoPolicy(slot)
+            if expiresAt != .max { scheduleExpiry(slot) }
         }
         evictWhileOverBounds(into: &removals)
     }
@@ -162,15 +166,57 @@ struct CacheShard<Key: Hashable, Value> {
         return removed
     }
 
-    /// Removes every expired entry; returns how many.
+    /// Removes every expired entry; returns how many. Visits only the due nodes of ``expiry``: an entry
+    /// whose time-to-idle was extended since it was scheduled is scheduled again, at its new time.
     mutating func removeExpired(now: UInt64, into removals: inout [Removal]) -> Int {
         var expired = 0
-        for slot in entries.indices where entries[slot] != nil && meta[slot].expiresAt <= now {
-            remove(Int32(slot), cause: .expired, into: &removals)
-            expired += 1
+        while let node = expiry.popDue(now: now) {
+            guard isLive(node) else { continue }
+            let slot = node.slot
+            if meta[Int(slot)].expiresAt <= now {
+                remove(slot, cause: .expired, into: &removals)
+                expired += 1
+            } else if meta[Int(slot)].expiresAt != .max {
+                scheduleExpiry(slot)
+            }
         }
         stats.expirations += expired
         return expired
+    }
+
+    /// Puts the entry in `slot` into ``expiry`` at its `expiresAt`, making its older nodes stale; drops the
+    /// stale nodes once they outnumber the entries (so the queue stays within about twice its live size).
+    private mutating func scheduleExpiry(_ slot: Int32) {
+        meta[Int(slot)].expiryGeneration &+= 1
+        let node = ExpiryQueue.Node(
+            at: meta[Int(slot)].expiresAt,
+            slot: slot,
+            generation: meta[Int(slot)].expiryGeneration
+        )
+        expiry.schedule(node)
+        if expiry.count > 2 * count + 1_024 {
+            let (entries, meta) = (entries, meta)  // read beside the queue being rebuilt (no copy: no write)
+            expiry.compact { Self.isLive($0, entries: entries, meta: meta) }
+        }
+    }
+
+    /// Whether `node` is its entry's current one (not left by an earlier write or a removed entry).
+    private func isLive(_ node: ExpiryQueue.Node) -> Bool { Self.isLive(node, entries: entries, meta: meta) }
+
+    private static func isLive(
+        _ node: ExpiryQueue.Node,
+        entries: [(key: Key, value: Value)?],
+        meta: [CacheEntryMeta]
+    ) -> Bool {
+        let slot = Int(node.slot)
+        return slot < entries.count && entries[slot] != nil && meta[slot].expiryGeneration == node.generation
+    }
+
+    /// Clears a slot's metadata but for its expiry generation, which moves on: the slot's nodes go stale.
+    private mutating func resetMeta(_ slot: Int32) {
+        let generation = meta[Int(slot)].expiryGeneration &+ 1
+        meta[Int(slot)] = CacheEntryMeta()
+        meta[Int(slot)].expiryGeneration = generation
     }
 
     /// Lowers (or restores) the bounds and evicts down to them.
@@ -204,7 +250,7 @@ struct CacheShard<Key: Hashable, Value> {
         if recordsRemovals { removals.append((entry.key, entry.value, cause)) }
         totalWeight -= meta[Int(slot)].weight
         entries[Int(slot)] = nil
-        meta[Int(slot)] = CacheEntryMeta()
+        resetMeta(slot)
         freeSlots.append(slot)
     }
 

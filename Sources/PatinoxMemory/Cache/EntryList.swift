@@ -19,6 +19,9 @@ struct CacheEntryMeta: Sendable {
     @usableFromInline var queue: CacheQueue = .none
     /// SIEVE's visited bit.
     @usableFromInline var visited = false
+    /// Which of the slot's nodes in the shard's ``ExpiryQueue`` is live; raised by every scheduling and
+    /// removal, so older nodes are recognised as stale. (It sits in padding: the struct stays 48 bytes.)
+    @usableFromInline var expiryGeneration: UInt32 = 0
     @usableFromInline var weight: Int = 1
     /// The key's hash, kept for the frequency sketch.
     @usableFromInline var keyHash: Int = 0
