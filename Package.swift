@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "PatinoxMemoryTests",
             dependencies: [
-                "PatinoxMemory",
+                "PatinoxMemory", "MemtopTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -133,7 +133,7 @@ let package = Package(
             ],
             exclude: ["Interop"]
         ),
-        // Helpers shared by test targets: a private nats-server, process spawning, polling.
+        // Helpers shared by test targets: a private nats-server, process spawning, polling, test requirements.
         .target(name: "MemtopTestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "GuideTests",
@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "PatinoxConfigurationTests",
             dependencies: [
-                "PatinoxConfiguration",
+                "PatinoxConfiguration", "MemtopTestSupport",
                 "PatinoxMemory",
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "PoolIntegrationTests",
             dependencies: [
-                "PatinoxMemory",
+                "PatinoxMemory", "MemtopTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -1,4 +1,5 @@
 import Configuration
+import MemtopTestSupport
 import PatinoxMemory
 import Testing
 
@@ -8,14 +9,6 @@ struct NoopFactory: ConnectionFactory {
     func makeConnection() async throws -> Int { 1 }
     func validate(_ connection: Int) async -> Bool { true }
     func close(_ connection: Int) async {}
-}
-
-func eventually(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<2_000 {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return condition()
 }
 
 @Suite("LiveConfiguration on swift-configuration")

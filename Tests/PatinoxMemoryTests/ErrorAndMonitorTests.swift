@@ -1,4 +1,5 @@
 import CoreMetrics
+import MemtopTestSupport
 import MetricsTestKit
 import Testing
 

@@ -1,3 +1,4 @@
+import MemtopTestSupport
 import NIOPosix
 import Testing
 
@@ -163,13 +164,4 @@ struct RedisPoolTests {
         #expect(await eventually { (try? await connectedClients(admin)) ?? 0 < 50 })
         await admin.close()
     }
-}
-
-/// Polls `condition` until it holds or about five seconds pass.
-func eventually(_ condition: () async -> Bool) async -> Bool {
-    for _ in 0..<1_000 {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return await condition()
 }

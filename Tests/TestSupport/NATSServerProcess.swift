@@ -178,13 +178,3 @@ public func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) as
         Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
-
-/// Polls `condition` every 20 ms for up to `seconds`; whether it came true.
-public func eventually(_ seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(seconds)
-    while !condition() {
-        guard ContinuousClock.now < deadline else { return false }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return true
-}

@@ -1,3 +1,4 @@
+import MemtopTestSupport
 import Testing
 
 @testable import PatinoxMemory

@@ -1,3 +1,4 @@
+import MemtopTestSupport
 import NIOConcurrencyHelpers
 import Testing
 

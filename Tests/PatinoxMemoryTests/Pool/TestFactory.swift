@@ -1,3 +1,4 @@
+import MemtopTestSupport
 import NIOConcurrencyHelpers
 import Testing
 
@@ -49,15 +50,6 @@ final class RecordingMonitor: Monitor {
     func record(_ event: MonitorEvent) { events.withLockedValue { $0.append(event) } }
     func sample(_ sample: MonitorSample) { samples.withLockedValue { $0.append(sample) } }
     func operations() -> [String] { events.withLockedValue { $0.map(\.operation) } }
-}
-
-/// Polls `condition` (yielding between tries) until it holds or about two seconds pass.
-func eventually(_ condition: () -> Bool) async -> Bool {
-    for _ in 0..<2_000 {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return condition()
 }
 
 /// A pool named "t" over `factory`, configured like `PoolTests.configuration(configure)`.
