@@ -131,6 +131,40 @@ struct ReducerTests {
         #expect(state.focus == .events)
     }
 
+    @Test("what the runner used to write itself: the theme by name, a start-up notice, the picker, clicks")
+    func runnerActions() throws {
+        var state = AppState(source: SourceInfo(kind: .local, detail: "demo"), themeName: "light")
+        #expect(state.theme.name == "light")
+        #expect(AppState(source: SourceInfo(kind: .local, detail: "d"), themeName: "nope").themeIndex == 0)
+        #expect(state.reduce(.notice("theme file rejected", isError: true, now: 1)).isEmpty)
+        #expect(state.message?.text == "theme file rejected" && state.message?.level == .error)
+        _ = state.reduce(.openEnginePicker)
+        #expect(state.mode == .enginePicker(selected: 0))
+        var shown = try MemtopUITests.state("flaky")
+        _ = shown.press(.character("?"))
+        #expect(shown.mode == .help)
+        _ = shown.reduce(.click(ClickTarget(panel: .caches, row: 0), now: 85))
+        #expect(shown.mode == .normal && shown.focus == .pools, "a click closes the help, as any key, selects nothing")
+        _ = shown.reduce(.click(nil, now: 86))
+        #expect(shown.focus == .pools)
+    }
+
+    @Test("capabilities, not the kind, decide: a seekable source gets playback keys, a steerless one refuses")
+    func capabilities() throws {
+        let replay = SourceInfo(kind: .replay, detail: "r.ndjson")
+        #expect(!replay.canSteer && replay.canSeek && !replay.isLive)
+        let remote = SourceInfo(kind: .remote, detail: "nats://x:1")
+        #expect(remote.canSteer && !remote.canSeek && remote.isLive)
+        var seekable = AppState(source: SourceInfo(kind: .remote, detail: "nats://x:1", canSeek: true))
+        #expect(seekable.press(.character(" ")) == [.playback(.togglePause)])
+        var steerless = AppState(
+            source: SourceInfo(kind: .local, detail: "demo", canSteer: false),
+            readOnly: true
+        )
+        _ = steerless.press(.character("+"))
+        #expect(steerless.message?.text.contains("a recording cannot be steered") == true)
+    }
+
     @Test("Enter opens a pool's detail view, any key goes back; results and messages expire")
     func detailAndMessages() throws {
         var state = try state("steady")
@@ -138,7 +172,7 @@ struct ReducerTests {
         #expect(state.mode == .detail(.pools, name: "db"))
         _ = state.press(.escape)
         #expect(state.mode == .normal)
-        _ = state.reduce(.commandResult("resized to 2…9", isError: false, now: 90))
+        _ = state.reduce(.notice("resized to 2…9", isError: false, now: 90))
         #expect(Screen.render(state, glyphs: .unicode).lines.last?.contains("resized to 2…9") == true)
         _ = state.reduce(.tick(now: 96))
         #expect(state.message == nil)

@@ -34,7 +34,14 @@ func matchesGolden(_ canvas: Canvas, _ name: String) throws -> (Bool, String) {
 
 extension AppState {
     /// Presses keys in order at time `now`, returning every effect.
+    /// Reduces each key as the runner does: a click becomes a `.click` action with the target under it on
+    /// the layout of the moment.
     mutating func press(_ keys: Key..., now: Double = 84) -> [Effect] {
-        keys.flatMap { reduce(.key($0, now: now)) }
+        keys.flatMap { key in
+            if case .click(let x, let y) = key {
+                return reduce(.click(Layout(self).hit(x: x, y: y, state: self), now: now))
+            }
+            return reduce(.key(key, now: now))
+        }
     }
 }

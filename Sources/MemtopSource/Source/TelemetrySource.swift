@@ -27,16 +27,27 @@ extension TelemetrySource {
     public func select(engine: String) {}
 }
 
-/// Where the data comes from.
+/// Where the data comes from, and what it can do: the UI decides by these capabilities, never by the kind.
 public struct SourceInfo: Hashable, Sendable {
     public enum Kind: String, Sendable { case local, remote, replay }
+    /// What the header calls it.
     public var kind: Kind
     /// What the header names: a scenario, a broker URL, a file.
     public var detail: String
+    /// Whether commands can reach an engine (a recording cannot be steered).
+    public var canSteer: Bool
+    /// Whether it plays back: pause, seek and speed act on the source, not on the screen.
+    public var canSeek: Bool
+    /// Whether snapshots keep coming: a live source that goes quiet turns STALE; a replay never does.
+    public var isLive: Bool
 
-    public init(kind: Kind, detail: String) {
+    /// A source of `kind`, with that kind's capabilities unless told otherwise.
+    public init(kind: Kind, detail: String, canSteer: Bool? = nil, canSeek: Bool? = nil, isLive: Bool? = nil) {
         self.kind = kind
         self.detail = detail
+        self.canSteer = canSteer ?? (kind != .replay)
+        self.canSeek = canSeek ?? (kind == .replay)
+        self.isLive = isLive ?? (kind != .replay)
     }
 }
 

@@ -110,6 +110,7 @@ public struct AppState: Sendable {
         readOnly: Bool = false,
         keymap: Keymap = .standard,
         themes: [Theme] = Theme.builtin,
+        themeName: String? = nil,
         thresholds: WarningThresholds = WarningThresholds()
     ) {
         self.source = source
@@ -117,6 +118,7 @@ public struct AppState: Sendable {
         self.readOnly = readOnly
         self.keymap = keymap
         self.themes = themes.isEmpty ? Theme.builtin : themes
+        self.themeIndex = self.themes.firstIndex { $0.name == themeName } ?? 0
         self.thresholds = thresholds
     }
 

@@ -7,8 +7,12 @@ public enum Action: Sendable {
     case tick(now: Double)
     case key(Key, now: Double)
     case resize(width: Int, height: Int)
-    /// The outcome of a command the app sent.
-    case commandResult(String, isError: Bool, now: Double)
+    /// A line for the footer: the outcome of a command the app sent, or a notice (a rejected config file).
+    case notice(String, isError: Bool, now: Double)
+    /// A click, as the runner found it on the layout it drew: the panel and row under it (nil: nothing).
+    case click(ClickTarget?, now: Double)
+    /// Opens the engine picker (attached to a broker without `--engine`, before any engine was heard).
+    case openEnginePicker
     /// The feed's own state (reconnecting, malformed messages), nil when all is well.
     case feedStatus(String?)
     /// The replay's position (nil for live sources).
@@ -42,9 +46,15 @@ extension AppState {
         case .resize(let width, let height):
             self.width = width
             self.height = height
-        case .commandResult(let text, let isError, let now):
+        case .notice(let text, let isError, let now):
             self.now = now
             show(text, isError ? .error : .info)
+        case .click(let target, let now):
+            self.now = now
+            guard case .normal = mode else { return handle(.click(x: -1, y: -1)) }  // as any click there
+            return click(target)
+        case .openEnginePicker:
+            mode = .enginePicker(selected: 0)
         case .feedStatus(let status):
             feedStatus = status
         case .playback(let status):
@@ -74,7 +84,7 @@ extension AppState {
             mode = .normal
             return []
         case .normal:
-            if case .click(let x, let y) = key { return click(x: x, y: y) }
+            if case .click = key { return [] }  // the runner sends clicks as `.click` actions, with their target
             if case .wheel(let up) = key { return run(up ? .up : .down) }
             guard let command = keymap.command(for: key) else { return [] }
             return run(command)
@@ -84,7 +94,7 @@ extension AppState {
     /// Runs a command in the normal mode.
     mutating func run(_ command: UICommand) -> [Effect] {
         if command.isControl && readOnly {
-            let why = source.kind == .replay ? "a recording cannot be steered" : "started with --read-only"
+            let why = source.canSteer ? "started with --read-only" : "a recording cannot be steered"
             show("read-only: controls are disabled (\(why))", .error)
             return []
         }
@@ -115,7 +125,7 @@ extension AppState {
                 PendingCommand(prompt: "Flush every entry of cache '\(name)'?", command: .flushCache(cache: name))
             )
         case .pause:
-            if source.kind == .replay { return [.playback(.togglePause)] }
+            if source.canSeek { return [.playback(.togglePause)] }
             paused.toggle()
         case .seekBack, .seekForward, .slower, .faster: return playback(command)
         case .engines:
@@ -137,7 +147,7 @@ extension AppState {
     }
 
     private mutating func playback(_ command: UICommand) -> [Effect] {
-        guard source.kind == .replay else {
+        guard source.canSeek else {
             show("seek and speed work in replays (memtop replay FILE.ndjson)", .error)
             return []
         }
@@ -302,11 +312,12 @@ extension AppState {
         return []
     }
 
-    private mutating func click(x: Int, y: Int) -> [Effect] {
-        let layout = Layout(self)
-        guard let (panel, row) = layout.hit(x: x, y: y, state: self) else { return [] }
-        focus = panel
-        if let row, row < rows(panel).count, panel != .events { selection[panel] = row }
+    private mutating func click(_ target: ClickTarget?) -> [Effect] {
+        guard let target else { return [] }
+        focus = target.panel
+        if let row = target.row, row < rows(target.panel).count, target.panel != .events {
+            selection[target.panel] = row
+        }
         return []
     }
 }

@@ -140,7 +140,7 @@ extension AppState {
 
     /// Whether the source has been silent for too long.
     public var isStale: Bool {
-        guard source.kind != .replay else { return false }  // a paused or ended replay is not stale
+        guard source.isLive else { return false }  // a paused or ended replay is not stale
         guard let lastSnapshotAt else { return now > refreshSeconds * thresholds.staleIntervals }
         return now - lastSnapshotAt > refreshSeconds * thresholds.staleIntervals
     }

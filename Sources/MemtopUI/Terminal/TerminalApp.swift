@@ -55,44 +55,48 @@ public final class TerminalApp: Sendable {
         Thread.current.name = "memtop-ui"  // so its CPU can be told apart (/proc/PID/task/*/comm)
         let terminal = try NCursesTerminal(colour: options.colour)
         defer { terminal.close() }
+        // The state changes only in `reduce`; this loop turns what happens into actions, runs every effect
+        // they return, and draws.
         var state = AppState(
             source: source.info,
             refreshSeconds: options.refreshSeconds,
             readOnly: options.readOnly,
             keymap: options.keymap,
             themes: options.themes,
+            themeName: options.themeName,
             thresholds: options.thresholds
         )
-        state.themeIndex = state.themes.firstIndex { $0.name == options.themeName } ?? 0
         let size = terminal.size
-        _ = state.reduce(.resize(width: size.width, height: size.height))
-        if let message = options.startupMessage { state.show(message, .error) }
-        if options.openEnginePicker { state.mode = .enginePicker(selected: 0) }
+        dispatch(.resize(width: size.width, height: size.height), &state)
+        if let message = options.startupMessage { dispatch(.notice(message, isError: true, now: 0), &state) }
+        if options.openEnginePicker { dispatch(.openEnginePicker, &state) }
         let start = ContinuousClock.now
         func elapsed() -> Double { (ContinuousClock.now - start).inSeconds }
         var nextRefresh = 0.0
         var dirty = true
+        var drawn = Layout(state)  // what the screen shows, for turning clicks into targets
         while !state.quitting, !stopRequested.withLockedValue({ $0 }) {
             let now = elapsed()
             if now >= nextRefresh {
                 // Only a new snapshot counts: a remote source that went quiet must turn STALE.
                 if let snapshot = source.latest(), snapshot.takenAt != state.snapshot?.takenAt || state.paused {
-                    _ = state.reduce(.snapshot(snapshot, now: now))
+                    dispatch(.snapshot(snapshot, now: now), &state)
                 }
-                _ = state.reduce(.feedStatus(source.status()))
-                _ = state.reduce(.playback(source.playbackStatus()))
-                _ = state.reduce(.engines(source.engines()))
+                dispatch(.feedStatus(source.status()), &state)
+                dispatch(.playback(source.playbackStatus()), &state)
+                dispatch(.engines(source.engines()), &state)
                 nextRefresh = max(nextRefresh + state.refreshSeconds, now + state.refreshSeconds / 2)
                 dirty = true
             }
-            _ = state.reduce(.tick(now: now))
+            dispatch(.tick(now: now), &state)
             for (text, isError) in inbox.withLockedValue({ results in
                 defer { results = [] }; return results
             }) {
-                perform(state.reduce(.commandResult(text, isError: isError, now: now)), &state)
+                dispatch(.notice(text, isError: isError, now: now), &state)
                 dirty = true
             }
             if dirty {
+                drawn = Layout(state)
                 terminal.draw(Screen.render(state, glyphs: options.glyphs), theme: themeForDrawing(state))
                 dirty = false
             }
@@ -101,23 +105,22 @@ public final class TerminalApp: Sendable {
             switch input {
             case .resized:
                 let size = terminal.size
-                _ = state.reduce(.resize(width: size.width, height: size.height))
+                dispatch(.resize(width: size.width, height: size.height), &state)
+            case .key(.click(let x, let y)):
+                dispatch(.click(drawn.hit(x: x, y: y, state: state), now: elapsed()), &state)
             case .key(let key):
-                perform(state.reduce(.key(key, now: elapsed())), &state)
+                dispatch(.key(key, now: elapsed()), &state)
             }
             dirty = true
         }
     }
 
-    private func themeForDrawing(_ state: AppState) -> Theme {
-        options.colour ? state.theme : state.theme.withoutColour
-    }
-
-    private func perform(_ effects: [Effect], _ state: inout AppState) {
-        for effect in effects {
+    /// Reduces `action` and runs the effects it returns (and those of the actions they lead to).
+    private func dispatch(_ action: Action, _ state: inout AppState) {
+        for effect in state.reduce(action) {
             switch effect {
-            case .quit: state.quitting = true
-            case .playback(let command): _ = state.reduce(.playback(source.playback(command)))
+            case .quit: break  // the reducer has set `quitting`; the loop ends on it
+            case .playback(let command): dispatch(.playback(source.playback(command)), &state)
             case .selectEngine(let name): source.select(engine: name)
             case .send(let command):
                 source.send(command) { [inbox] result in
@@ -128,5 +131,9 @@ public final class TerminalApp: Sendable {
                 }
             }
         }
+    }
+
+    private func themeForDrawing(_ state: AppState) -> Theme {
+        options.colour ? state.theme : state.theme.withoutColour
     }
 }

@@ -65,15 +65,26 @@ public struct Layout: Sendable {
         return compact ? rect.height - 1 : max(rect.height - Self.rowOffset - 1, 0)
     }
 
-    /// The panel and (if on one) the row index under (x, y).
-    public func hit(x: Int, y: Int, state: AppState) -> (Panel, Int?)? {
+    /// The panel and (if on one) the row index under (x, y), for a `.click` action.
+    public func hit(x: Int, y: Int, state: AppState) -> ClickTarget? {
         for (panel, rect) in panels
         where x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height {
             let offset = compact ? 1 : Self.rowOffset
             let row = y - rect.y - offset
             let first = Self.firstVisible(state, panel, visible: visibleRows(panel))
-            return (panel, row >= 0 && row < visibleRows(panel) ? first + row : nil)
+            return ClickTarget(panel: panel, row: row >= 0 && row < visibleRows(panel) ? first + row : nil)
         }
         return nil
+    }
+}
+
+/// What a click landed on: a panel, and the row in it when on one.
+public struct ClickTarget: Hashable, Sendable {
+    public var panel: Panel
+    public var row: Int?
+
+    public init(panel: Panel, row: Int?) {
+        self.panel = panel
+        self.row = row
     }
 }
