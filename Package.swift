@@ -16,7 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -35,7 +34,6 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -74,6 +72,7 @@ let package = Package(
             dependencies: [
                 "PatinoxMemory",
                 "MemtopSource",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -112,6 +111,7 @@ let package = Package(
             name: "PatinoxMemoryTests",
             dependencies: [
                 "PatinoxMemory", "MemtopTestSupport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -130,11 +130,19 @@ let package = Package(
             dependencies: [
                 "MemtopFeed", "MemtopSource", "MemtopTestSupport", "MemtopWorkload", "PatinoxMemory",
                 "memtop-publish-example",  // run as a process by ExamplePublisherTests
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Interop"]
         ),
         // Helpers shared by test targets: a private nats-server, process spawning, polling, test requirements.
-        .target(name: "MemtopTestSupport", path: "Tests/TestSupport"),
+        .target(
+            name: "MemtopTestSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "GuideTests",
             dependencies: [

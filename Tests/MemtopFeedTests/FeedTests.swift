@@ -193,7 +193,8 @@ struct FeedTests {
     @Test("a snapshot the broker refuses (over max_payload) is counted and said, never sent empty")
     func refusedSnapshot() async throws {
         let server = try await NATSServerProcess(config: "max_payload: 512")
-        let publisherClient = try await server.client()
+        let capture = LogCapture()
+        let publisherClient = try await server.client(logger: capture.logger)
         let viewer = try await server.client()
         let inbox = Inbox()
         viewer.subscribe(FeedSubjects.snapshot("big")) { inbox.add($0) }
@@ -211,6 +212,8 @@ struct FeedTests {
         #expect(why.contains("snapshot of 'big' not published") && why.contains("512"), "\(why)")
         try await Task.sleep(for: .milliseconds(200))
         #expect(inbox.count == 0, "nothing, not an empty message, went out")
+        let logged = try #require(capture.records(containing: "snapshot of 'big' not published").first)
+        #expect(logged.level == .warning && logged.metadata["engine"] == "big")
         await publisherClient.close()
         await viewer.close()
     }

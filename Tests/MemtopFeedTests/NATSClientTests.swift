@@ -79,7 +79,8 @@ struct NATSClientTests {
     )
     func reconnect() async throws {
         let server = try await NATSServerProcess()
-        let client = try await server.client()
+        let capture = LogCapture()
+        let client = try await server.client(logger: capture.logger)
         let publisher = try await server.client()
         let inbox = Inbox()
         client.subscribe("memtop.v1.r.snapshot") { inbox.add($0) }
@@ -101,6 +102,10 @@ struct NATSClientTests {
         try publisher.publish([2], to: "memtop.v1.r.snapshot")
         #expect(await eventually { inbox.count == 2 })
         #expect(client.reconnects >= 1)
+        let lost = try #require(capture.records(containing: "connection to the broker lost").first)
+        #expect(lost.level == .warning && lost.metadata["broker"] == server.url)
+        #expect(capture.records(containing: "reconnect attempt failed").count >= 2)
+        #expect(capture.records(containing: "reconnected to the broker").first?.level == .notice)
         await client.close()
         await publisher.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MemtopSource
 import NIOConcurrencyHelpers
 import NIOCore
@@ -131,6 +132,7 @@ public final class FeedPublisher: Sendable {
     }
 
     private func recordFailure(_ why: String) {
+        client.options.logger.warning("\(why)", metadata: ["engine": "\(name)"])
         progress.withLockedValue { progress in
             progress.failures += 1
             progress.lastFailure = why

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOPosix
 import PatinoxMemory
@@ -83,6 +84,12 @@ extension NATSClient {
             return true
         }
         guard start else { return }
+        let logger = options.logger
+        let broker: Logger.MetadataValue = "\(options.url)"
+        logger.warning(
+            "connection to the broker lost; reconnecting",
+            metadata: ["broker": broker, "reason": "\(reason)"]
+        )
         Task { [self] in
             var attempt = 1
             var delay = options.reconnectDelay
@@ -91,11 +98,16 @@ extension NATSClient {
                 do {
                     try await connectOnce()
                     state.withLockedValue { $0.reconnects += 1 }
+                    logger.notice("reconnected to the broker", metadata: ["broker": broker, "attempt": "\(attempt)"])
                     return
                 } catch {
                     attempt += 1
                     delay = min(delay * 2, options.maximumReconnectDelay)
                     let text = "\(error)"
+                    logger.info(
+                        "reconnect attempt failed",
+                        metadata: ["broker": broker, "attempt": "\(attempt - 1)", "error": "\(text)"]
+                    )
                     state.withLockedValue { state in
                         if !state.closed { state.connection = .reconnecting(attempt: attempt, lastError: text) }
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -18,6 +19,9 @@ public struct NATSOptions: Sendable {
     public var maximumReconnectDelay: Duration = .seconds(2)
     /// Bytes of outgoing messages kept while disconnected; the oldest are dropped beyond it (and counted).
     public var outgoingLimit = 4 * 1_048_576
+    /// Where a lost connection, the reconnect attempts and the reconnection go, with the broker's URL (never
+    /// its credentials). Silent by default.
+    public var logger: Logger = .disabled
 
     /// Parses `nats://[user:password@]host[:port]` (port 4222 by default).
     public init(url: String) throws(PatinoxError) {

@@ -1,3 +1,4 @@
+import Logging
 /// The loads running in the current task and its ancestors, to refuse a loader that asks for its own key.
 enum CacheLoadContext {
     struct LoadKey: Hashable, @unchecked Sendable {  // the key is Sendable; AnyHashable only erases its type
@@ -49,6 +50,8 @@ extension Cache {
         } catch {
             finishLoad(key, failed: true, since: start)
             if let error = error as? PatinoxError, error.code == .cacheLoadFailed { throw error }
+            // The key is left out of the log: it may be personal data. The error the caller gets names it.
+            logger.warning("cache load failed", metadata: ["cache": "\(name)", "error": "\(error)"])
             throw PatinoxError.loadFailed(cache: name, key: "\(key)", cause: error)
         }
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import Synchronization
 
@@ -39,6 +40,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline let tunerSampleMask: Int
     let listener: (@Sendable (Key, Value, RemovalCause) -> Void)?
     let monitor: any Monitor
+    let logger: Logger
     let loads = NIOLockedValueBox<[Key: Task<Value, any Error>]>([:])
     let loadStats = NIOLockedValueBox(CacheStats())
     var component: ComponentID { ComponentID(kind: .cache, name: name) }
@@ -50,6 +52,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///   - configuration: bounds, policy, expiry and shards.
     ///   - clock: the time source for expiry (injected in tests; the system's monotonic clock by default).
     ///   - monitor: where samples and notable events go.
+    ///   - logger: where failed loads go (with the cache's name and the error as metadata). Silent by default.
     ///   - seed: seeds the frequency sketch's hashing (W-TinyLFU), for repeatable behaviour in tests.
     ///   - onRemoval: called, outside any lock, for every entry that leaves the cache and why.
     ///   - housekeepingInterval: how often expired entries are swept and a sample goes to `monitor`.
@@ -58,6 +61,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         configuration: CacheConfiguration<Key, Value> = CacheConfiguration(),
         clock: any MonotonicClock = SystemClock(),
         monitor: any Monitor = NoopMonitor(),
+        logger: Logger = .disabled,
         housekeepingInterval: Duration = .seconds(1),
         seed: UInt64 = UInt64.random(in: 0...UInt64.max),
         onRemoval: (@Sendable (Key, Value, RemovalCause) -> Void)? = nil
@@ -67,6 +71,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.monitor = monitor
+        self.logger = logger
         self.listener = onRemoval
         self.expires = Synchronization.Atomic(configuration.defaultTimeToLive != nil || configuration.timeToIdle != nil)
         let count = 1 << (Int.bitWidth - 1 - configuration.effectiveShards.leadingZeroBitCount)

@@ -1,4 +1,5 @@
 import Histogram
+import Logging
 import NIOConcurrencyHelpers
 
 /// Tracks every resource guard: how many were created, are active, were cleaned, failed, were retried,
@@ -15,6 +16,7 @@ public final class CleanupRegistry: Sendable {
     public let name: String
     let clock: any MonotonicClock
     let monitor: any Monitor
+    let logger: Logger
     private struct State {
         var status = GuardStatus()
         var latency = Histogram<UInt64>(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .two)
@@ -28,10 +30,17 @@ public final class CleanupRegistry: Sendable {
     ///   - name: its engine and metrics label.
     ///   - clock: the time source for cleanup latencies (injected in tests).
     ///   - monitor: where cleanup events and samples go.
-    public init(name: String, clock: any MonotonicClock = SystemClock(), monitor: any Monitor = NoopMonitor()) {
+    ///   - logger: where cleanups that failed every attempt go, with the registry's name. Silent by default.
+    public init(
+        name: String,
+        clock: any MonotonicClock = SystemClock(),
+        monitor: any Monitor = NoopMonitor(),
+        logger: Logger = .disabled
+    ) {
         self.name = name
         self.clock = clock
         self.monitor = monitor
+        self.logger = logger
     }
 
     var component: ComponentID { ComponentID(kind: .resourceGuard, name: name) }
@@ -111,6 +120,10 @@ public final class CleanupRegistry: Sendable {
         case .success:
             monitor.record(MonitorEvent(source: component, operation: "cleanup", duration: elapsed))
         case .failure(let error):
+            logger.error(
+                "cleanup failed after every attempt: the resource may be left open",
+                metadata: ["registry": "\(name)", "error": "\(error.message)"]
+            )
             monitor.record(
                 MonitorEvent(
                     source: component,

@@ -1,4 +1,5 @@
 import CPatinoxShims
+import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -325,8 +326,18 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         guard fstat(descriptor, &info) == 0 else { throw .mapping("fstat", path: path, errno: errno) }
         let needed = fileOffset + (index + length) * MemoryLayout<Element>.stride
         if Int(info.st_size) < needed {
-            throw .fileShrank(path: path, operation: operation, needed: needed, size: Int(info.st_size))
+            throw shrank(operation, needed: needed, size: Int(info.st_size))
         }
+    }
+
+    /// The error for a file another process truncated, also logged (through the registry's logger): the
+    /// operator should know that something else changes the file.
+    private func shrank(_ operation: String, needed: Int, size: Int) -> PatinoxError {
+        registry.logger.warning(
+            "mapped file shrank under its mapping: another process truncated it",
+            metadata: ["path": "\(path)", "operation": "\(operation)", "needed": "\(needed)", "size": "\(size)"]
+        )
+        return .fileShrank(path: path, operation: operation, needed: needed, size: size)
     }
 
     private func checkOpen(_ operation: String) throws(PatinoxError) {
@@ -358,12 +369,8 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         }
         guard read == bytes.count else {
             if read < 0 { throw .mapping("pread", path: path, errno: errno) }
-            throw .fileShrank(
-                path: path,
-                operation: "read",
-                needed: fileOffset + (index + length) * stride,
-                size: fileOffset + index * stride + read
-            )
+            let needed = fileOffset + (index + length) * stride
+            throw shrank("read", needed: needed, size: fileOffset + index * stride + read)
         }
         // SAFETY: `bytes` holds exactly `length` elements' worth of bytes; Element is BitwiseCopyable.
         return bytes.withUnsafeBytes { raw in

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 
 // The effects the state machine asks for, run outside the lock.
@@ -31,6 +32,7 @@ extension Pool {
                 }
             case .event(let event):
                 monitor.record(event.monitorEvent(source: component))
+                event.log(to: logger, pool: name)
             case .shutdownComplete:
                 let (waiters, deadlineTask, sleepTask) = state.withLockedValue { state in
                     defer { state.shutdownWaiters = [] }

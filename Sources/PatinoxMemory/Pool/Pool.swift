@@ -1,4 +1,5 @@
 import Histogram
+import Logging
 import NIOConcurrencyHelpers
 import Synchronization
 
@@ -49,6 +50,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     @usableFromInline let factory: Factory
     let clock: any MonotonicClock
     let monitor: any Monitor
+    let logger: Logger
     let requestIDs = Atomic<UInt64>(0)
     var component: ComponentID { ComponentID(kind: .pool, name: name) }
 
@@ -61,6 +63,8 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     ///   - factory: opens, checks and closes connections.
     ///   - clock: the time source (``ManualClock`` in tests).
     ///   - monitor: where events and samples go (``MetricsMonitor`` for swift-metrics).
+    ///   - logger: where the diagnostics an operator needs go — failed connection attempts, the breaker, leaks,
+    ///     shutdown — with the pool's name as metadata. Silent by default.
     ///   - seed: seeds the jitter of backoff and lifetimes.
     public init(
         name: String,
@@ -68,6 +72,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         factory: Factory,
         clock: any MonotonicClock = SystemClock(),
         monitor: any Monitor = NoopMonitor(),
+        logger: Logger = .disabled,
         seed: UInt64 = UInt64.random(in: 0...UInt64.max)
     ) throws(PatinoxError) {
         try configuration.validate(poolName: name)
@@ -75,6 +80,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         self.factory = factory
         self.clock = clock
         self.monitor = monitor
+        self.logger = logger
         var machine = Machine(name: name, configuration: configuration, now: clock.now(), seed: seed)
         let actions = machine.start()
         state = NIOLockedValueBox(State(machine: machine))
