@@ -68,24 +68,13 @@ public final class Engine: Sendable {
         snapshot.guards.sort { $0.name < $1.name }
         snapshot.scopes.sort { $0.name < $1.name }
         snapshot.mappings.sort { $0.path < $1.path }
-        for pool in snapshot.pools { snapshot.health.add(.pool, pool.name, pool.health.0, pool.health.1) }
-        for cache in snapshot.caches { snapshot.health.add(.cache, cache.name, cache.health.0, cache.health.1) }
-        for registry in snapshot.guards {
-            let failing = registry.failingCleanups
-            snapshot.health.add(
-                .resourceGuard,
-                registry.name,
-                failing ? .degraded : .healthy,
-                failing ? "cleanups failing" : nil
-            )
-        }
-        for mapping in snapshot.mappings { snapshot.health.add(.mappedFile, mapping.path, .healthy, nil) }
         snapshot.faults = activeFaults.withLockedValue { $0 }
         snapshot.events = log.recent()
         return snapshot
     }
 
-    func add(_ member: Member) {
+    func add(_ component: any EngineMember) {
+        let member = Member(component)
         members.withLockedValue { members in
             members.removeAll { ($0.kind == member.kind && $0.name == member.name) || !$0.isAlive() }
             members.append(member)
@@ -112,13 +101,26 @@ public final class Engine: Sendable {
     }
 }
 
-/// A registered component, type-erased into closures that hold it weakly.
+/// A registered component, held weakly: the engine never keeps one alive.
 struct Member: Sendable {
-    var kind: ComponentKind
-    var name: String
-    var isAlive: @Sendable () -> Bool
-    var contribute: @Sendable (inout EngineSnapshot) -> Void
-    var control: @Sendable (Control) throws(PatinoxError) -> String
+    let kind: ComponentKind
+    let name: String
+    private weak var component: (any EngineMember)?
+
+    init(_ component: any EngineMember) {
+        kind = component.memberKind
+        name = component.memberName
+        self.component = component
+    }
+
+    func isAlive() -> Bool { component != nil }
+
+    func contribute(_ snapshot: inout EngineSnapshot) { component?.contribute(to: &snapshot) }
+
+    func control(_ control: Control) throws(PatinoxError) -> String {
+        guard let component else { throw Engine.gone("\(kind.rawValue) '\(name)'") }
+        return try component.control(control)
+    }
 }
 
 /// What the engine asks of a member (the command, already validated and routed).

@@ -120,9 +120,9 @@ public struct HealthReport: Sendable, Codable, Hashable {
     public var components: [String: ComponentHealth] = [:]
     public init() {}
 
-    mutating func add(_ kind: ComponentKind, _ name: String, _ health: Health, _ reason: String?) {
-        components["\(kind.rawValue)/\(name)"] = ComponentHealth(health: health, reason: reason)
-        overall = max(overall, health)
+    mutating func add(_ kind: ComponentKind, _ name: String, _ health: ComponentHealth) {
+        components["\(kind.rawValue)/\(name)"] = health
+        overall = max(overall, health.health)
     }
 }
 
@@ -132,26 +132,33 @@ public struct ComponentHealth: Sendable, Codable, Hashable {
     public var health: Health
     /// Why it is not healthy (nil when it is).
     public var reason: String?
+
+    /// Working as configured.
+    static let healthy = ComponentHealth(health: .healthy, reason: nil)
+    /// Working with trouble, for `reason`.
+    static func degraded(_ reason: String) -> ComponentHealth { ComponentHealth(health: .degraded, reason: reason) }
+    /// Failing, for `reason`.
+    static func unhealthy(_ reason: String) -> ComponentHealth { ComponentHealth(health: .unhealthy, reason: reason) }
 }
 
 extension PoolStatus {
     /// Unhealthy when the breaker is open or the pool is closing; degraded while callers wait.
-    var health: (Health, String?) {
+    var health: ComponentHealth {
         if circuitOpen {
-            return (.unhealthy, "circuit open after \(consecutiveCreateFailures) failed connection attempts")
+            return .unhealthy("circuit open after \(consecutiveCreateFailures) failed connection attempts")
         }
-        if phase != .running { return (.unhealthy, "pool is \(phase.rawValue)") }
-        if waiters > 0 { return (.degraded, "\(waiters) caller(s) waiting for a connection") }
-        return (.healthy, nil)
+        if phase != .running { return .unhealthy("pool is \(phase.rawValue)") }
+        if waiters > 0 { return .degraded("\(waiters) caller(s) waiting for a connection") }
+        return .healthy
     }
 }
 
 extension CacheStatus {
     /// Degraded while a fault is in force.
-    var health: (Health, String?) {
-        if forcingMisses { return (.degraded, "forced misses in force") }
-        if squeezed { return (.degraded, "capacity squeezed") }
-        return (.healthy, nil)
+    var health: ComponentHealth {
+        if forcingMisses { return .degraded("forced misses in force") }
+        if squeezed { return .degraded("capacity squeezed") }
+        return .healthy
     }
 }
 
