@@ -26,7 +26,7 @@ extension PoolStateMachine {
                 leased: slots.counts.leased,
                 maximum: configuration.maximumConnections,
                 waiters: waiters.count,
-                lastCreateFailure: lastCreateFailure
+                lastCreateFailure: attempts.lastError
             )
             actions.append(.fail(first.payload, error))
             actions.append(.event(.acquireTimedOut))
@@ -41,7 +41,7 @@ extension PoolStateMachine {
             let error = PatinoxError.createTimedOut(
                 pool: name,
                 after: configuration.createTimeout,
-                attempt: consecutiveFailures + 1
+                attempt: attempts.failures + 1
             )
             recordCreateFailure(error, into: &actions)
         }
@@ -58,8 +58,13 @@ extension PoolStateMachine {
             {
                 close(index, reason: .idleTimeout, into: &actions)
             } else if let interval = configuration.keepaliveInterval, idleFor >= interval {
+                // An idle slot holds its connection; one that does not is freed (and replaced) instead.
+                guard let connection = slots.connection(at: index) else {
+                    _ = slots.free(index)
+                    continue
+                }
                 slots.startCheck(index)
-                actions.append(.check(ConnectionID(slot: index, epoch: slot.epoch), slots.connection(at: index)!))
+                actions.append(.check(ConnectionID(slot: index, epoch: slot.epoch), connection))
             }
         }
     }

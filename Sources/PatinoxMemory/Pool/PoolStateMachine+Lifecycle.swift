@@ -100,8 +100,8 @@ extension PoolStateMachine {
             waiters: waiters.count,
             minimum: configuration.minimumConnections,
             maximum: configuration.maximumConnections,
-            circuitOpen: circuitOpen,
-            consecutiveCreateFailures: consecutiveFailures,
+            circuitOpen: attempts.isCircuitOpen,
+            consecutiveCreateFailures: attempts.failures,
             counters: counters,
             acquireLatency: acquireLatency
         )

@@ -40,10 +40,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     @usableFromInline var now: MonotonicInstant
     var nextScanAt: MonotonicInstant
     var rng: SplitMix64
-    var consecutiveFailures = 0
-    var nextAttemptAt = MonotonicInstant.zero
-    var circuitOpen = false
-    var lastCreateFailure: PatinoxError?
+    /// Whether connection attempts are failing, since when and how soon the next may start.
+    var attempts = AttemptState.healthy
     /// `initialConnections` until that many are open once; then the minimum alone is kept.
     var startupTarget = 0
     // Cached nanosecond forms of the configuration for the hot path.
@@ -76,17 +74,15 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     /// any other effect. `nil` means: take the slow path (``acquire(requestID:waiter:now:)``).
     @inlinable
     mutating func leaseIdle() -> PoolLease<Connection>? {
-        guard phase == .running, let index = slots.mostRecentIdle else { return nil }
+        // An idle slot always holds its connection; the check keeps that an invariant, not a trap.
+        guard phase == .running, let index = slots.mostRecentIdle, let connection = slots.connection(at: index)
+        else { return nil }
         let slot = slots[index]
         guard slot.expiresAt > now else { return nil }
         let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
         let id = slots.lease(index, now: now)
         counters.acquired += 1
-        return PoolLease(
-            connection: slots.connection(at: index)!,
-            id: id,
-            needsValidation: idleFor >= validateAfterIdleNanos
-        )
+        return PoolLease(connection: connection, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
     }
 
     /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
@@ -101,7 +97,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             planCreates(into: &actions)
             return actions.isEmpty ? .leased(lease) : .queued(actions + [.lease(waiter, lease, since: now)])
         }
-        if circuitOpen {
+        if attempts.isCircuitOpen {
             return .failed(circuitOpenError())
         }
         waiters.append(
@@ -161,10 +157,16 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             finishShutdownIfDrained(into: &actions)
             return .actions(actions)
         }
+        guard let connection = slots.connection(at: index) else {
+            // Unreachable (a leased slot holds its connection); should it happen, free the slot and replace it.
+            var actions: [Action] = []
+            close(index, reason: .discarded, into: &actions)
+            planCreates(into: &actions)
+            return .actions(actions)
+        }
         if let waiter = waiters.popFirst() {
             let lease = slots.handOver(index, now: now)
             counters.acquired += 1
-            let connection = slots.connection(at: index)!
             return .handOff(
                 waiter.payload,
                 PoolLease(connection: connection, id: lease, needsValidation: false),
@@ -196,14 +198,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         guard isPendingCreate(id) else { return [.close(connection, .abandonedCreate)] }
         var actions: [Action] = [.event(.connectionCreated)]
         counters.created += 1
-        if consecutiveFailures > 0 {
-            consecutiveFailures = 0
-            lastCreateFailure = nil
-            if circuitOpen {
-                circuitOpen = false
-                actions.append(.event(.circuitClosed))
-            }
-        }
+        if attempts.isCircuitOpen { actions.append(.event(.circuitClosed)) }
+        attempts = .healthy
         slots.setConnection(connection, at: id.slot)
         slots[id.slot].expiresAt = lifetimeDeadline()
         if phase != .running {
@@ -224,7 +220,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         _ = slots.free(id.slot)
         var actions: [Action] = []
         recordCreateFailure(
-            .connectionFailed(pool: name, attempt: consecutiveFailures + 1, cause: error),
+            .connectionFailed(pool: name, attempt: attempts.failures + 1, cause: error),
             into: &actions
         )
         finishShutdownIfDrained(into: &actions)
@@ -254,13 +250,18 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     /// A connection became available (opened or checked): lease it to the oldest waiter, or park it.
     mutating func serveOldestWaiterOrPark(_ index: Int32, into actions: inout [Action]) {
+        guard let connection = slots.connection(at: index) else {
+            // Unreachable (an opened or checked slot holds its connection); should it happen, free the slot:
+            // the caller plans the attempt that replaces it.
+            _ = slots.free(index)
+            return
+        }
         guard let waiter = waiters.popFirst() else {
             slots.park(index, now: now)
             return
         }
         let lease = slots.lease(index, now: now)
         counters.acquired += 1
-        let connection = slots.connection(at: index)!
         actions.append(
             .lease(
                 waiter.payload,
@@ -293,15 +294,15 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         if counts.live - counts.creating >= startupTarget { startupTarget = 0 }
         let target = max(configuration.minimumConnections, startupTarget)
         // An open breaker has no waiters (they fail fast), so it probes on its own to notice recovery.
-        let probe = circuitOpen ? 1 - counts.creating : 0
+        let probe = attempts.isCircuitOpen ? 1 - counts.creating : 0
         let wanted = max(target - counts.live, waiters.count - counts.creating, probe, 0)
         var allowed = min(
             wanted,
             configuration.maximumConnections - counts.live,
             configuration.maxConcurrentCreates - counts.creating
         )
-        if consecutiveFailures > 0 {
-            allowed = now >= nextAttemptAt && counts.creating == 0 ? min(allowed, 1) : 0
+        if let retryAt = attempts.retryAt {
+            allowed = now >= retryAt && counts.creating == 0 ? min(allowed, 1) : 0
         }
         for _ in 0..<max(allowed, 0) {
             let index = slots.allocateCreating(now: now)
@@ -310,17 +311,22 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     }
 
     mutating func recordCreateFailure(_ error: PatinoxError, into actions: inout [Action]) {
-        consecutiveFailures += 1
+        let failures = attempts.failures + 1
         counters.createFailures += 1
-        lastCreateFailure = error
         let spread = configuration.backoff.jitter * (2 * rng.nextUnit() - 1)
-        nextAttemptAt = now + configuration.backoff.delay(afterFailures: consecutiveFailures).scaled(by: 1 + spread)
+        let retryAt = now + configuration.backoff.delay(afterFailures: failures).scaled(by: 1 + spread)
         actions.append(.event(.createFailed(error)))
-        if let threshold = configuration.circuitBreakerThreshold, consecutiveFailures >= threshold, !circuitOpen {
-            circuitOpen = true
-            actions.append(.event(.circuitOpened(failures: consecutiveFailures)))
-            let error = circuitOpenError()
-            for waiter in waiters.removeAll() { actions.append(.fail(waiter.payload, error)) }
+        let wasOpen = attempts.isCircuitOpen
+        let tripped = configuration.circuitBreakerThreshold.map { failures >= $0 } ?? false
+        if wasOpen || tripped {
+            attempts = .circuitOpen(failures: failures, retryAt: retryAt, lastError: error)
+            if !wasOpen {
+                actions.append(.event(.circuitOpened(failures: failures)))
+                let error = circuitOpenError()
+                for waiter in waiters.removeAll() { actions.append(.fail(waiter.payload, error)) }
+            }
+        } else {
+            attempts = .backingOff(failures: failures, retryAt: retryAt, lastError: error)
         }
         planCreates(into: &actions)
     }
@@ -328,9 +334,9 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     func circuitOpenError() -> PatinoxError {
         .circuitOpen(
             pool: name,
-            failures: consecutiveFailures,
-            retryAfter: nextAttemptAt - now,
-            cause: lastCreateFailure
+            failures: attempts.failures,
+            retryAfter: (attempts.retryAt ?? now) - now,
+            cause: attempts.lastError
         )
     }
 
@@ -349,11 +355,11 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
     var nextWakeup: MonotonicInstant {
         var wakeup = nextScanAt
         if let first = waiters.first { wakeup = min(wakeup, first.deadline) }
-        if consecutiveFailures > 0 && nextAttemptAt > now
-            && (circuitOpen || !waiters.isEmpty
-                || slots.counts.live < max(configuration.minimumConnections, startupTarget))
+        if let retryAt = attempts.retryAt, retryAt > now,
+            attempts.isCircuitOpen || !waiters.isEmpty
+                || slots.counts.live < max(configuration.minimumConnections, startupTarget)
         {
-            wakeup = min(wakeup, nextAttemptAt)
+            wakeup = min(wakeup, retryAt)
         }
         return wakeup
     }
@@ -361,3 +367,48 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
 extension PoolStateMachine: Sendable where Waiter: Sendable {}
 extension PoolStateMachine.Action: Sendable where Waiter: Sendable {}
+
+/// Whether a pool's connection attempts succeed, and if not, since how many tries and how soon the next one
+/// may start. Transitions (all in ``PoolStateMachine``):
+/// - `healthy` → `backingOff(1)` on a failed attempt, or `circuitOpen(1)` when the breaker's threshold is 1;
+/// - `backingOff(n)` → `backingOff(n + 1)`, or `circuitOpen(n + 1)` at the threshold (waiters then fail fast);
+/// - `circuitOpen(n)` → `circuitOpen(n + 1)` while the probe keeps failing;
+/// - any state → `healthy` when an attempt succeeds (from `circuitOpen`, with a `circuitClosed` event).
+///
+/// While failing, one attempt runs at a time, not before `retryAt` (backoff with jitter).
+enum AttemptState: Sendable, Equatable {
+    /// No attempt has failed since the last success.
+    case healthy
+    /// `failures` attempts in a row failed, the last with `lastError`; the next may start at `retryAt`.
+    case backingOff(failures: Int, retryAt: MonotonicInstant, lastError: PatinoxError)
+    /// As `backingOff`, at or past the breaker's threshold: acquires fail fast and the pool probes alone.
+    case circuitOpen(failures: Int, retryAt: MonotonicInstant, lastError: PatinoxError)
+
+    /// Failed attempts in a row (0 when healthy).
+    var failures: Int {
+        switch self {
+        case .healthy: 0
+        case .backingOff(let failures, _, _), .circuitOpen(let failures, _, _): failures
+        }
+    }
+
+    /// When the next attempt may start; nil when attempts are not failing.
+    var retryAt: MonotonicInstant? {
+        switch self {
+        case .healthy: nil
+        case .backingOff(_, let retryAt, _), .circuitOpen(_, let retryAt, _): retryAt
+        }
+    }
+
+    /// Why the last attempt failed; nil when attempts are not failing.
+    var lastError: PatinoxError? {
+        switch self {
+        case .healthy: nil
+        case .backingOff(_, _, let error), .circuitOpen(_, _, let error): error
+        }
+    }
+
+    var isCircuitOpen: Bool {
+        if case .circuitOpen = self { true } else { false }
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 @Suite("Pool state machine: failures, backoff and the circuit breaker")
 struct PoolStateMachineRecoveryTests {
     @Test("create failures back off 100 ms × 1.25ⁿ with jitter, capped, one probe at a time")
-    func backoffGrowth() {
+    func backoffGrowth() throws {
         var pool = PoolHarness {
             $0.minimumConnections = 3
             $0.circuitBreakerThreshold = nil
@@ -19,7 +19,7 @@ struct PoolStateMachineRecoveryTests {
         #expect(pool.pendingCreates.isEmpty)
         var delays: [Duration] = []
         for _ in 0..<14 {
-            let delay = pool.machine.nextAttemptAt - pool.now
+            let delay = try #require(pool.machine.attempts.retryAt) - pool.now
             delays.append(delay)
             pool.advance(delay)
             #expect(pool.pendingCreates.count == 1, "exactly one probe while failing")
@@ -44,10 +44,10 @@ struct PoolStateMachineRecoveryTests {
         }
         pool.acquire(1)
         pool.failCreate()
-        pool.advance(pool.machine.nextAttemptAt - pool.now)
+        pool.advance(try #require(pool.machine.attempts.retryAt) - pool.now)
         pool.failCreate()
         #expect(pool.failures[1] == nil, "below the threshold waiters keep waiting")
-        pool.advance(pool.machine.nextAttemptAt - pool.now)
+        pool.advance(try #require(pool.machine.attempts.retryAt) - pool.now)
         pool.failCreate()
         let error = try #require(pool.failures[1])
         #expect(error.code == .circuitOpen)
@@ -55,12 +55,12 @@ struct PoolStateMachineRecoveryTests {
         #expect(pool.events.contains(.circuitOpened(failures: 3)))
         pool.acquire(2)
         #expect(pool.failures[2]?.code == .circuitOpen, "acquire fails fast while open")
-        #expect(pool.machine.nextWakeup <= pool.machine.nextAttemptAt)
-        pool.advance(pool.machine.nextAttemptAt - pool.now)
+        #expect(pool.machine.nextWakeup <= (try #require(pool.machine.attempts.retryAt)))
+        pool.advance(try #require(pool.machine.attempts.retryAt) - pool.now)
         #expect(pool.pendingCreates.count == 1, "the open breaker probes by itself, once")
         pool.completeCreates()
         #expect(pool.events.contains(.circuitClosed))
-        #expect(!pool.machine.circuitOpen)
+        #expect(!pool.machine.attempts.isCircuitOpen)
         #expect(pool.acquire(3) != nil)
     }
 
