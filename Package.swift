@@ -138,6 +138,7 @@ let package = Package(
         .target(
             name: "MemtopTestSupport",
             dependencies: [
+                "PatinoxMemory",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

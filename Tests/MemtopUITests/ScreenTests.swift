@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import PatinoxMemory
 import Testing
 

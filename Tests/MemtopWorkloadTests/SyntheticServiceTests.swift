@@ -61,7 +61,7 @@ struct SyntheticServiceTests {
         }
         #expect(sawWaiters)
         #expect(snapshot.pools[0].counters.timedOut > 0)
-        #expect(snapshot.events.contains { $0.kind == "phase" && $0.message.contains("'sale'") })
+        #expect(snapshot.events.contains { $0.kind == .phase && $0.message.contains("'sale'") })
     }
 
     @Test("a flaky backend gets broken connections replaced, then an outage opens the breaker")
@@ -180,7 +180,7 @@ struct SyntheticServiceTests {
             "with a failure rate of 0.5 and two attempts, a quarter of the cleanups fail"
         )
         #expect(snapshot.mappings.count == 1 && snapshot.mappings[0].residentPages > 0)
-        #expect(snapshot.events.filter { $0.kind == "phase" }.count == 2)
+        #expect(snapshot.events.filter { $0.kind == .phase }.count == 2)
         await service.shutdown()
     }
 }

@@ -5,6 +5,17 @@ import PatinoxMemory
 public enum Panel: Int, CaseIterable, Sendable, Hashable {
     case pools, caches, guards, mappings, events
 
+    /// The kind of component its rows are; nil for the events.
+    public var componentKind: ComponentKind? {
+        switch self {
+        case .pools: .pool
+        case .caches: .cache
+        case .guards: .resourceGuard
+        case .mappings: .mappedFile
+        case .events: nil
+        }
+    }
+
     public var title: String {
         switch self {
         case .pools: "Pools"
@@ -164,7 +175,8 @@ public struct AppState: Sendable {
             return names.sorted { (activity($0), $1) > (activity($1), $0) }
         case .health:
             func rank(_ name: String) -> Int {
-                snapshot.health.components.first { $0.key.hasSuffix("/\(name)") }?.value.health.severity ?? 0
+                guard let kind = panel.componentKind else { return 0 }
+                return snapshot.health[ComponentID(kind: kind, name: name)]?.health.severity ?? 0
             }
             return names.sorted { (rank($0), $1) > (rank($1), $0) }
         }

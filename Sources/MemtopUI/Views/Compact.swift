@@ -22,7 +22,7 @@ extension Painter {
             let events = (state.snapshot?.events ?? []).suffix(rect.height - 1)
             for (offset, event) in events.enumerated() {
                 canvas.put(
-                    "\(event.component) \(event.kind): \(event.displayMessage)",
+                    "\(event.component.path) \(event.kind.wireName): \(event.displayMessage)",
                     x: 2,
                     y: rect.y + 1 + offset,
                     maxWidth: state.width - 2

@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 extension Painter {
@@ -5,29 +6,18 @@ extension Painter {
         canvas.fill(x: 0, y: 0, width: state.width, height: 1, style: CellStyle(.header))
         let snapshot = state.snapshot
         let health = snapshot?.health.overall ?? .healthy
-        let live = state.playback?.badge ?? (state.paused ? "PAUSED" : (state.isStale ? "STALE" : "LIVE"))
+        let live = LiveBadge(state)
         let faults = snapshot?.faults.count ?? 0
-        // Parts in order of importance; the least important go first when the line is too narrow for them
-        // and the health, fault and LIVE badges that always show.
-        var parts = [
-            " memtop", "\(state.source.kind.rawValue) \(state.source.detail)", "up \(Format.clock(state.now))",
-        ]
-        if state.readOnly { parts.insert("READ-ONLY", at: 1) }
-        if let playback = state.playback {
-            parts.insert("at \(Format.clock(playback.position)) of \(Format.clock(playback.duration))", at: 2)
+        var parts = HeaderPart.parts(of: state, compact: compact)
+        // The least important parts go first when the line is too narrow for them and the health, fault and
+        // LIVE badges that always show.
+        let badges = health.rawValue.count + (faults > 0 ? 12 : 0) + live.text.count + 8
+        func width() -> Int { parts.map(\.text).joined(separator: " · ").count + badges }
+        for rank in 0..<HeaderPart.dispensableRanks where width() > state.width {
+            parts.removeAll { $0.dispensableRank == rank }
         }
-        if !compact {
-            parts.insert("engine \(snapshot?.engine ?? "—")", at: parts.count - 1)
-            parts.insert("refresh \(Int(state.refreshSeconds * 1000)) ms", at: parts.count - 1)
-        }
-        let badges = health.rawValue.count + (faults > 0 ? 12 : 0) + live.count + 8
-        for dispensable in ["refresh", "engine", "local", "remote", "replay"]
-        where
-            parts.joined(separator: " · ").count + badges > state.width
-        {
-            parts.removeAll { $0.hasPrefix(dispensable) }
-        }
-        var x = canvas.put(parts.joined(separator: " · "), x: 0, y: 0, style: CellStyle(.header))
+        let text = parts.map(\.text).joined(separator: " · ")
+        var x = canvas.put(text, x: 0, y: 0, style: CellStyle(.header))
         x = canvas.put(" · ", x: x, y: 0, style: CellStyle(.header))
         let healthRole: ColorRole = health == .healthy ? .good : health == .degraded ? .warn : .bad
         x = canvas.put(
@@ -45,12 +35,11 @@ extension Painter {
                 style: CellStyle(.bad, bold: true, reverse: true)
             )
         }
-        let liveRole: ColorRole = live == "LIVE" || live.hasPrefix("PLAY") ? .good : .warn
         canvas.put(
-            " \(live) ",
-            x: max(state.width - live.count - 2, x + 1),
+            " \(live.text) ",
+            x: max(state.width - live.text.count - 2, x + 1),
             y: 0,
-            style: CellStyle(liveRole, bold: true, reverse: true)
+            style: CellStyle(live.role, bold: true, reverse: true)
         )
         guard !compact else { return }
         // Second line: the feed's trouble first, then the warnings, else the scenario's story.
@@ -117,6 +106,90 @@ extension Painter {
             guard x + name.count + label.count + 2 <= state.width else { break }
             x = canvas.put(name, x: x, y: y, style: CellStyle(.key, bold: true))
             x = canvas.put(label + " ", x: x, y: y, style: CellStyle(.footer))
+        }
+    }
+}
+
+/// One part of the header line.
+enum HeaderPart {
+    case title
+    case readOnly
+    case source(SourceInfo)
+    case uptime(Double)
+    case position(PlaybackStatus)
+    case engine(String)
+    case refresh(Double)
+
+    /// The parts for `state`, in the order they are drawn (a replay's position comes third: after READ-ONLY
+    /// when the source is read-only, else after the source).
+    static func parts(of state: AppState, compact: Bool) -> [HeaderPart] {
+        var parts: [HeaderPart] = [.title, .source(state.source), .uptime(state.now)]
+        if state.readOnly { parts.insert(.readOnly, at: 1) }
+        if let playback = state.playback { parts.insert(.position(playback), at: 2) }
+        if !compact {
+            parts.insert(.engine(state.snapshot?.engine ?? "—"), at: parts.count - 1)
+            parts.insert(.refresh(state.refreshSeconds), at: parts.count - 1)
+        }
+        return parts
+    }
+
+    var text: String {
+        switch self {
+        case .title: " memtop"
+        case .readOnly: "READ-ONLY"
+        case .source(let source): "\(source.kind.rawValue) \(source.detail)"
+        case .uptime(let now): "up \(Format.clock(now))"
+        case .position(let playback): "at \(Format.clock(playback.position)) of \(Format.clock(playback.duration))"
+        case .engine(let name): "engine \(name)"
+        case .refresh(let seconds): "refresh \(Int(seconds * 1000)) ms"
+        }
+    }
+
+    /// How many ranks of dispensable parts there are.
+    static let dispensableRanks = 3
+
+    /// When the line is too narrow, parts go by rank: the refresh first, then the engine, then the source;
+    /// nil for the parts that always stay.
+    var dispensableRank: Int? {
+        switch self {
+        case .refresh: 0
+        case .engine: 1
+        case .source: 2
+        case .title, .readOnly, .uptime, .position: nil
+        }
+    }
+}
+
+/// The badge at the header's right end: whether what is drawn is live.
+enum LiveBadge {
+    case live
+    case paused
+    case stale
+    case playback(PlaybackStatus)
+
+    init(_ state: AppState) {
+        if let playback = state.playback {
+            self = .playback(playback)
+        } else {
+            self = state.paused ? .paused : state.isStale ? .stale : .live
+        }
+    }
+
+    var text: String {
+        switch self {
+        case .live: "LIVE"
+        case .paused: "PAUSED"
+        case .stale: "STALE"
+        case .playback(let playback): playback.badge
+        }
+    }
+
+    /// Good while data flows (live, or a replay that plays); a warning when it does not.
+    var role: ColorRole {
+        switch self {
+        case .live: .good
+        case .paused, .stale: .warn
+        case .playback(let playback): playback.paused || playback.ended ? .warn : .good
         }
     }
 }

@@ -152,14 +152,14 @@ extension Painter {
                 style: CellStyle(.dim)
             )
             x = canvas.put(
-                Format.fit(event.component, 22) + " ",
+                Format.fit(event.component.path, 22) + " ",
                 x: x,
                 y: y,
                 style: CellStyle(.accent),
                 maxWidth: right - x
             )
             x = canvas.put(
-                Format.fit(event.kind, 20) + " ",
+                Format.fit(event.kind.wireName, 20) + " ",
                 x: x,
                 y: y,
                 style: CellStyle(Self.role(ofEvent: event.kind)),
@@ -169,11 +169,16 @@ extension Painter {
         }
     }
 
-    static func role(ofEvent kind: String) -> ColorRole {
-        if kind.contains("fail") || kind.contains("leak") || kind.contains("circuit") || kind.contains("timeout") {
+    static func role(ofEvent kind: EngineEventKind) -> ColorRole {
+        switch kind {
+        case .connectionFailed, .leakDetected, .circuitOpened, .circuitClosed, .cleanupFailed, .loadFailed,
+            .acquireFailed:
             return .bad
+        case .faultInjected, .faultCleared, .cacheFlushed, .connectionReplaced: return .warn
+        case .registered, .phase, .command, .connectionsKilled, .resized: return .text
+        case .unknown(let name):  // a newer peer's kind: judged by its name
+            if ["fail", "leak", "circuit", "timeout"].contains(where: name.contains) { return .bad }
+            return ["fault", "flush", "replaced"].contains(where: name.contains) ? .warn : .text
         }
-        if kind.contains("fault") || kind.contains("flush") || kind.contains("replaced") { return .warn }
-        return .text
     }
 }

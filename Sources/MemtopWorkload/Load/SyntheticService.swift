@@ -101,8 +101,8 @@ public final class SyntheticService: Sendable {
         }
         if previous != wanted { try? pool.resize(minimum: wanted.minimum, maximum: wanted.maximum) }
         engine.record(
-            component: "scenario/\(scenario.name)",
-            kind: "phase",
+            component: ComponentID(kind: .scenario, name: scenario.name),
+            kind: .phase,
             message:
                 "phase '\(phase.name)': \(Int(phase.rate)) req/s, \(phase.concurrency) workers for \(phase.duration)"
         )

@@ -5,15 +5,15 @@ extension Engine {
     @discardableResult
     public func apply(_ command: ControlCommand, sender: String) throws(PatinoxError) -> String {
         let (target, result) = try route(command)
-        record(component: target, kind: "command", message: "\(sender): \(result)")
+        record(component: target, kind: .command, message: "\(sender): \(result)")
         return result
     }
 
-    private func route(_ command: ControlCommand) throws(PatinoxError) -> (String, String) {
+    private func route(_ command: ControlCommand) throws(PatinoxError) -> (ComponentID, String) {
         switch command {
         case .resizePool(let pool, let minimum, let maximum):
             let member = try member(pool, kind: .pool)
-            return ("pool/\(pool)", try member.control(.resize(minimum: minimum, maximum: maximum)))
+            return (member.id, try member.control(.resize(minimum: minimum, maximum: maximum)))
         case .injectFault(let target, let kind, let amount, let seconds):
             try Self.validate(kind, amount: amount, seconds: seconds)
             let member = try member(target, kind: kind.component)
@@ -24,25 +24,22 @@ extension Engine {
                 activeFaults.withLockedValue { $0.append(ActiveFault(target: target, kind: kind, until: until)) }
                 scheduleClear(kind, on: member, after: duration, until: until)
             }
-            return (
-                "\(kind.component.rawValue)/\(target)",
-                "fault \(kind.rawValue) for \(duration.humanReadable): \(result)"
-            )
+            return (member.id, "fault \(kind.rawValue) for \(duration.humanReadable): \(result)")
         case .clearFaults(let target):
             let member = try member(target, kind: nil)
             activeFaults.withLockedValue { $0.removeAll { $0.target == target } }
-            return ("\(member.kind.rawValue)/\(target)", try member.control(.clear(nil)))
+            return (member.id, try member.control(.clear(nil)))
         case .flushCache(let cache):
             let member = try member(cache, kind: .cache)
-            return ("cache/\(cache)", try member.control(.inject(.flush, amount: nil, duration: .zero)))
+            return (member.id, try member.control(.inject(.flush, amount: nil, duration: .zero)))
         case .resetStats(let target):
             if let target {
                 let member = try member(target, kind: nil)
-                return ("\(member.kind.rawValue)/\(target)", try member.control(.resetStatistics))
+                return (member.id, try member.control(.resetStatistics))
             }
             let all = members.withLockedValue { $0.filter { $0.isAlive() } }
             for member in all { _ = try? member.control(.resetStatistics) }
-            return ("engine/\(name)", "statistics reset on \(all.count) component(s)")
+            return (ComponentID(kind: .engine, name: name), "statistics reset on \(all.count) component(s)")
         }
     }
 
@@ -66,8 +63,8 @@ extension Engine {
             guard member.isAlive() else { return }
             if kind != .missStorm && kind != .squeeze { _ = try? member.control(.clear(kind)) }
             self.record(
-                component: "\(member.kind.rawValue)/\(member.name)",
-                kind: "fault-cleared",
+                component: member.id,
+                kind: .faultCleared,
                 message: "\(kind.rawValue) ended after \(duration.humanReadable)"
             )
         }

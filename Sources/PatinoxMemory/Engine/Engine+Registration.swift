@@ -56,7 +56,7 @@ extension Pool: EngineMember {
     func contribute(to snapshot: inout EngineSnapshot) {
         let status = status()
         snapshot.pools.append(status)
-        snapshot.health.add(.pool, name, status.health)
+        snapshot.health.add(ComponentID(kind: .pool, name: name), status.health)
     }
 
     func control(_ control: Control) throws(PatinoxError) -> String {
@@ -102,7 +102,7 @@ extension Cache: EngineMember {
     func contribute(to snapshot: inout EngineSnapshot) {
         let status = status()
         snapshot.caches.append(status)
-        snapshot.health.add(.cache, name, status.health)
+        snapshot.health.add(ComponentID(kind: .cache, name: name), status.health)
     }
 
     func control(_ control: Control) throws(PatinoxError) -> String {
@@ -136,8 +136,7 @@ extension CleanupRegistry: EngineMember {
         let failing = failsCleanups
         snapshot.guards.append(GuardRegistrySnapshot(name: name, status: status(), failingCleanups: failing))
         snapshot.health.add(
-            .resourceGuard,
-            name,
+            ComponentID(kind: .resourceGuard, name: name),
             failing ? .degraded("cleanups failing") : .healthy
         )
     }
@@ -191,7 +190,7 @@ extension MappedFile: EngineMember {
                 regions: residency.regions()
             )
         )
-        snapshot.health.add(.mappedFile, path, .healthy)
+        snapshot.health.add(ComponentID(kind: .mappedFile, name: path), .healthy)
     }
 
     func control(_ control: Control) throws(PatinoxError) -> String {

@@ -31,7 +31,7 @@ public final class Engine: Sendable {
     }
 
     /// Records an event (components report through ``monitor(forwardingTo:)``; commands record themselves).
-    public func record(component: String, kind: String, message: String) {
+    public func record(component: ComponentID, kind: EngineEventKind, message: String) {
         let event = EngineEvent(at: clock.now().nanoseconds, component: component, kind: kind, message: message)
         log.append(event)
         for handler in observers.withLockedValue({ Array($0.handlers.values) }) { handler(event) }
@@ -80,8 +80,8 @@ public final class Engine: Sendable {
             members.append(member)
         }
         record(
-            component: "\(member.kind.rawValue)/\(member.name)",
-            kind: "registered",
+            component: member.id,
+            kind: .registered,
             message: "joined engine '\(name)'"
         )
     }
@@ -106,6 +106,8 @@ struct Member: Sendable {
     let kind: ComponentKind
     let name: String
     private weak var component: (any EngineMember)?
+
+    var id: ComponentID { ComponentID(kind: kind, name: name) }
 
     init(_ component: any EngineMember) {
         kind = component.memberKind

@@ -7,7 +7,7 @@ public struct EngineMonitor: Monitor {
     public func record(_ event: MonitorEvent) {
         if let kind = Self.notable(event) {
             engine.record(
-                component: "\(event.source.kind.rawValue)/\(event.source.name)",
+                component: event.source,
                 kind: kind,
                 message: Self.message(event)
             )
@@ -27,21 +27,21 @@ public struct EngineMonitor: Monitor {
     }
 
     /// The event kind shown in snapshots, or nil for routine operations.
-    static func notable(_ event: MonitorEvent) -> String? {
+    static func notable(_ event: MonitorEvent) -> EngineEventKind? {
         switch (event.operation, event.outcome) {
-        case ("create", .failure): "connection-failed"
+        case ("create", .failure): .connectionFailed
         case ("close", _) where ["validation-failed", "discarded", "killed"].contains(event.detail ?? ""):
-            "connection-replaced"
-        case ("leak", _): "leak-detected"
-        case ("circuit-open", _): "circuit-opened"
-        case ("circuit-close", _): "circuit-closed"
-        case ("resize", _): "resized"
-        case ("kill", _): "connections-killed"
-        case ("flush", _): "cache-flushed"
-        case ("squeeze", _), ("force-misses", _): "fault-injected"
-        case ("cleanup", .failure): "cleanup-failed"
-        case ("load", .failure): "load-failed"
-        case ("acquire", .failure): "acquire-failed"
+            .connectionReplaced
+        case ("leak", _): .leakDetected
+        case ("circuit-open", _): .circuitOpened
+        case ("circuit-close", _): .circuitClosed
+        case ("resize", _): .resized
+        case ("kill", _): .connectionsKilled
+        case ("flush", _): .cacheFlushed
+        case ("squeeze", _), ("force-misses", _): .faultInjected
+        case ("cleanup", .failure): .cleanupFailed
+        case ("load", .failure): .loadFailed
+        case ("acquire", .failure): .acquireFailed
         default: nil
         }
     }

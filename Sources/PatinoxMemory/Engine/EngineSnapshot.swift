@@ -112,7 +112,8 @@ public enum Health: String, Sendable, Codable, Hashable, Comparable {
     }
 }
 
-/// Health per component (`kind/name`) and overall (the worst of them).
+/// Health per component and overall (the worst of them). On the wire the components are keyed by their
+/// `kind/name` path; read them with ``subscript(_:)``.
 public struct HealthReport: Sendable, Codable, Hashable {
     /// The worst health of any component.
     public var overall: Health = .healthy
@@ -120,8 +121,11 @@ public struct HealthReport: Sendable, Codable, Hashable {
     public var components: [String: ComponentHealth] = [:]
     public init() {}
 
-    mutating func add(_ kind: ComponentKind, _ name: String, _ health: ComponentHealth) {
-        components["\(kind.rawValue)/\(name)"] = health
+    /// The health of `component`, if the report has it.
+    public subscript(_ component: ComponentID) -> ComponentHealth? { components[component.path] }
+
+    mutating func add(_ component: ComponentID, _ health: ComponentHealth) {
+        components[component.path] = health
         overall = max(overall, health.health)
     }
 }

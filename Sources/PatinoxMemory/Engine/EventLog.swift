@@ -9,17 +9,17 @@ import NIOConcurrencyHelpers
 public struct EngineEvent: Sendable, Hashable {
     /// Monotonic clock time, in nanoseconds (of the latest occurrence when ``count`` > 1).
     public var at: UInt64
-    /// `kind/name` of the component.
-    public var component: String
-    /// A short, stable name: `connection-failed`, `resized`, `fault-injected`, `leak`, `cache-flushed` …
-    public var kind: String
+    /// The component it happened to (written `kind/name`).
+    public var component: ComponentID
+    /// What kind of thing happened (written as a short, stable name: `connection-failed`, `resized` …).
+    public var kind: EngineEventKind
     /// What happened, in words, with the numbers that matter (of the latest occurrence).
     public var message: String
     /// How many occurrences this entry stands for (1 unless repeats were folded into it).
     public var count: Int
 
     /// An event at `at` (monotonic nanoseconds) standing for `count` occurrences.
-    public init(at: UInt64, component: String, kind: String, message: String, count: Int = 1) {
+    public init(at: UInt64, component: ComponentID, kind: EngineEventKind, message: String, count: Int = 1) {
         self.at = at
         self.component = component
         self.kind = kind
@@ -35,8 +35,8 @@ extension EngineEvent: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         at = try container.decode(UInt64.self, forKey: .at)
-        component = try container.decode(String.self, forKey: .component)
-        kind = try container.decode(String.self, forKey: .kind)
+        component = try container.decode(ComponentID.self, forKey: .component)
+        kind = EngineEventKind(wireName: try container.decode(String.self, forKey: .kind))
         message = try container.decode(String.self, forKey: .message)
         count = try container.decodeIfPresent(Int.self, forKey: .count) ?? 1
     }
@@ -46,10 +46,86 @@ extension EngineEvent: Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(at, forKey: .at)
         try container.encode(component, forKey: .component)
-        try container.encode(kind, forKey: .kind)
+        try container.encode(kind.wireName, forKey: .kind)
         try container.encode(message, forKey: .message)
         if count != 1 { try container.encode(count, forKey: .count) }
     }
+}
+
+/// What kind of thing an ``EngineEvent`` reports. On the wire it is a short, stable name; a name this version
+/// does not know (a newer peer's) is kept as ``unknown(_:)``, so it is shown, not rejected.
+public enum EngineEventKind: Sendable, Hashable, CustomStringConvertible {
+    /// A component joined the engine.
+    case registered
+    /// A scenario started a phase.
+    case phase
+    /// A control command was applied (the message names its sender).
+    case command
+    /// A fault was injected into a component.
+    case faultInjected
+    /// A fault with a duration ended.
+    case faultCleared
+    /// A connection attempt failed.
+    case connectionFailed
+    /// A connection was closed and replaced (failed check, discarded, killed).
+    case connectionReplaced
+    /// Connections were killed on request.
+    case connectionsKilled
+    /// A lease was held past the leak threshold.
+    case leakDetected
+    /// A pool's breaker opened.
+    case circuitOpened
+    /// A pool's breaker closed again.
+    case circuitClosed
+    /// A pool was resized.
+    case resized
+    /// A cache was flushed.
+    case cacheFlushed
+    /// A cleanup failed every attempt.
+    case cleanupFailed
+    /// A cache load failed.
+    case loadFailed
+    /// An acquire failed (timed out, breaker open, pool closed).
+    case acquireFailed
+    /// A kind this version does not know, by its wire name.
+    case unknown(String)
+
+    /// Every kind this version knows.
+    public static let known: [EngineEventKind] = [
+        .registered, .phase, .command, .faultInjected, .faultCleared, .connectionFailed, .connectionReplaced,
+        .connectionsKilled, .leakDetected, .circuitOpened, .circuitClosed, .resized, .cacheFlushed, .cleanupFailed,
+        .loadFailed, .acquireFailed,
+    ]
+
+    /// Reads a wire name; one this version does not know becomes ``unknown(_:)``.
+    public init(wireName: String) {
+        self = Self.known.first { $0.wireName == wireName } ?? .unknown(wireName)
+    }
+
+    /// The name snapshots and recordings carry.
+    public var wireName: String {
+        switch self {
+        case .registered: "registered"
+        case .phase: "phase"
+        case .command: "command"
+        case .faultInjected: "fault-injected"
+        case .faultCleared: "fault-cleared"
+        case .connectionFailed: "connection-failed"
+        case .connectionReplaced: "connection-replaced"
+        case .connectionsKilled: "connections-killed"
+        case .leakDetected: "leak-detected"
+        case .circuitOpened: "circuit-opened"
+        case .circuitClosed: "circuit-closed"
+        case .resized: "resized"
+        case .cacheFlushed: "cache-flushed"
+        case .cleanupFailed: "cleanup-failed"
+        case .loadFailed: "load-failed"
+        case .acquireFailed: "acquire-failed"
+        case .unknown(let name): name
+        }
+    }
+
+    public var description: String { wireName }
 }
 
 /// A fixed-size ring of the most recent events that folds repeats (see ``EngineEvent``).

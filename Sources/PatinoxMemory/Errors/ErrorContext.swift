@@ -58,4 +58,9 @@ public enum ComponentKind: String, Sendable, Hashable, CaseIterable {
     case feed
     /// Configuration (files, environment, arguments).
     case configuration
+    /// A synthetic workload (memtop's demo scenarios).
+    case scenario
+    /// A component of a kind this version does not know, received from a newer peer; its ``ComponentID``
+    /// keeps the whole `kind/name` text as its name.
+    case other
 }

@@ -26,6 +26,34 @@ public struct ComponentID: Sendable, Hashable, CustomStringConvertible {
         self.name = name
     }
     public var description: String { "\(kind.rawValue) '\(name)'" }
+
+    /// `kind/name`, as snapshots, events and health reports write it: `pool/db`, `cache/users`.
+    public var path: String { kind == .other ? name : "\(kind.rawValue)/\(name)" }
+
+    /// Reads `kind/name`. A kind this version does not know (a newer peer's) becomes ``ComponentKind/other``
+    /// with the whole text as its name, so it is still shown as it was sent.
+    public init(path: String) {
+        if let slash = path.firstIndex(of: "/"), let kind = ComponentKind(rawValue: String(path[..<slash])),
+            kind != .other
+        {
+            self.init(kind: kind, name: String(path[path.index(after: slash)...]))
+        } else {
+            self.init(kind: .other, name: path)
+        }
+    }
+}
+
+extension ComponentID: Codable {
+    /// Reads the `kind/name` text (see ``init(path:)``).
+    public init(from decoder: any Decoder) throws {
+        self.init(path: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    /// Writes ``path``.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(path)
+    }
 }
 
 /// One operation or event of a component.
