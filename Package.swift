@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .target(name: "CPatinoxShims"),
@@ -34,6 +35,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
@@ -73,6 +75,7 @@ let package = Package(
                 "PatinoxMemory",
                 "MemtopSource",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -102,6 +105,16 @@ let package = Package(
             ]
         ),
         // The smallest publishing service: PatinoxMemory and the feed, no UI (CI checks it links no ncurses).
+        // A pool and its workload in a swift-service-lifecycle ServiceGroup: SIGTERM drains it (ExampleServiceTests).
+        .executableTarget(
+            name: "memtop-graceful-example",
+            dependencies: [
+                "PatinoxMemory",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/GracefulShutdown"
+        ),
         .executableTarget(
             name: "memtop-publish-example",
             dependencies: ["PatinoxMemory", "MemtopFeed", "MemtopSource"],
@@ -111,6 +124,7 @@ let package = Package(
             name: "PatinoxMemoryTests",
             dependencies: [
                 "PatinoxMemory", "MemtopTestSupport",
+                "memtop-graceful-example",  // run as a process by PoolServiceTests
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
@@ -131,6 +145,7 @@ let package = Package(
                 "MemtopFeed", "MemtopSource", "MemtopTestSupport", "MemtopWorkload", "PatinoxMemory",
                 "memtop-publish-example",  // run as a process by ExamplePublisherTests
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             exclude: ["Interop"]
         ),

@@ -4,6 +4,7 @@ import MemtopTestSupport
 import MemtopWorkload
 import NIOConcurrencyHelpers
 import PatinoxMemory
+import ServiceLifecycleTestKit
 import Testing
 
 @testable import MemtopFeed
@@ -188,6 +189,34 @@ struct FeedTests {
         feed.cancel()
         for client in [publisherClient, viewerClient] { await client.close() }
         _ = server
+    }
+
+    @Test("as a service, the publisher sends a last snapshot at graceful shutdown and leaves")
+    func lastSnapshotAtShutdown() async throws {
+        let server = try await NATSServerProcess()
+        let publisherClient = try await server.client()
+        let viewer = try await server.client()
+        let inbox = Inbox()
+        viewer.subscribe(FeedSubjects.snapshot("leaving")) { inbox.add($0) }
+        try await Task.sleep(for: .milliseconds(100))  // the SUB reaches the server before the PUBs
+        let engine = Engine(name: "leaving")
+        let publisher = try FeedPublisher(
+            engine: engine,
+            client: publisherClient,
+            name: "leaving",
+            interval: .seconds(600),
+            allowControl: false
+        )
+        try await testGracefulShutdown { trigger in
+            let running = Task { await publisher.run() }
+            #expect(await eventually { inbox.count == 1 }, "the first snapshot at start")
+            trigger.triggerGracefulShutdown()
+            await running.value
+        }
+        #expect(await eventually { inbox.count == 2 }, "one more at shutdown, not ten minutes later")
+        #expect(publisher.published == 2)
+        await publisherClient.close()
+        await viewer.close()
     }
 
     @Test("a snapshot the broker refuses (over max_payload) is counted and said, never sent empty")

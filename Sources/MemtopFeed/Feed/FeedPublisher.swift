@@ -4,6 +4,7 @@ import MemtopSource
 import NIOConcurrencyHelpers
 import NIOCore
 import PatinoxMemory
+import ServiceLifecycle
 
 /// Publishes an engine to a NATS broker: its snapshot as JSON to `memtop.v1.<name>.snapshot` every
 /// interval, its new events to `memtop.v1.<name>.events`, and answers `ControlCommand` requests on
@@ -74,7 +75,9 @@ public final class FeedPublisher: Sendable {
     /// Why the last failed publish failed, nil when none has.
     public var lastFailure: String? { progress.withLockedValue { $0.lastFailure } }
 
-    /// Answers control requests and publishes every interval until the task is cancelled.
+    /// Answers control requests and publishes every interval until the task is cancelled or, as a service
+    /// of a swift-service-lifecycle `ServiceGroup`, the group shuts down gracefully; then it publishes one
+    /// last snapshot (so viewers see the final state) and leaves.
     public func run() async {
         let sid = client.subscribe(FeedSubjects.control(name)) { [self] message in answer(message) }
         let observer = engine.addEventObserver { [weak self] _ in self?.eventRecorded() }
@@ -82,10 +85,13 @@ public final class FeedPublisher: Sendable {
             engine.removeEventObserver(observer)
             client.unsubscribe(sid)
         }
-        while !Task.isCancelled {
-            await publishOnce()
-            try? await Task.sleep(for: interval)
+        await cancelWhenGracefulShutdown { [self] in
+            while !Task.isCancelled {
+                await publishOnce()
+                try? await Task.sleep(for: interval)
+            }
         }
+        await publishOnce()
     }
 
     /// Schedules one snapshot soon (on an event loop thread, never on the thread that recorded the event).
@@ -169,3 +175,5 @@ public final class FeedPublisher: Sendable {
         }
     }
 }
+
+extension FeedPublisher: Service {}

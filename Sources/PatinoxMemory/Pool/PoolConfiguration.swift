@@ -50,6 +50,9 @@ public struct PoolConfiguration: Sendable, Hashable {
     public var leakThreshold: Duration? = nil
     /// How often the pool checks idle, expired and leaked connections.
     public var housekeepingInterval: Duration = .milliseconds(250)
+    /// How long leases may finish when the pool runs as a service (``Pool/run()``) and the service group
+    /// shuts down: then whatever is still leased is closed by force.
+    public var shutdownDeadline: Duration = .seconds(30)
 
     public init() {}
 
@@ -102,7 +105,7 @@ public struct PoolConfiguration: Sendable, Hashable {
             )
         }
         if acquireTimeout <= .zero || createTimeout <= .zero || validationTimeout <= .zero
-            || housekeepingInterval <= .zero
+            || housekeepingInterval <= .zero || shutdownDeadline <= .zero
         {
             throw reject("a timeout or interval is zero or negative", "use positive durations.")
         }
