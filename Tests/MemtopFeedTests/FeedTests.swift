@@ -207,7 +207,7 @@ struct FeedTests {
             interval: .seconds(600),
             allowControl: false
         )
-        try await testGracefulShutdown { trigger in
+        await testGracefulShutdown { trigger in
             let running = Task { await publisher.run() }
             #expect(await eventually { inbox.count == 1 }, "the first snapshot at start")
             trigger.triggerGracefulShutdown()

@@ -119,3 +119,27 @@ struct MetricsMonitorTests {
         await pool.shutdown()
     }
 }
+
+@Suite("Number formats: exact for ordinary values, no trap for any")
+struct FormattingTests {
+    @Test("decimals round half away from zero, keep the sign, and pad the fraction")
+    func decimals() {
+        #expect(1.25.decimalText(places: 1) == "1.3" && 0.04.decimalText(places: 1) == "0.0")
+        #expect((-0.5).decimalText(places: 1) == "-0.5" && (-0.04).decimalText(places: 1) == "0.0")
+        #expect(3.14159.decimalText(places: 3) == "3.142" && 2.0.decimalText(places: 2) == "2.00")
+        #expect(0.12345.percentText == "12.35%" && 1.0.percentText == "100.00%" && 0.5.percentText == "50.00%")
+        #expect(42.7.decimalText(places: 0) == "43")
+    }
+
+    @Test("infinite, NaN and huge values print, not trap")
+    func extremes() {
+        #expect(Double.infinity.decimalText(places: 1) == "∞" && (-Double.infinity).decimalText(places: 1) == "-∞")
+        #expect(Double.nan.decimalText(places: 2) == "NaN" && Double.nan.percentText == "NaN%")
+        #expect(1e300.decimalText(places: 1) == "∞" && (-1e300).decimalText(places: 1) == "-∞")
+        #expect(Double(Int64.max).percentText == "∞%")
+        #expect(Duration.seconds(-1e12).humanReadable.hasSuffix("ns"))
+        #expect(
+            Duration.milliseconds(850).humanReadable == "850 ms" && Duration.microseconds(12).humanReadable == "12 µs"
+        )
+    }
+}

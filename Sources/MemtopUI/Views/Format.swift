@@ -4,8 +4,7 @@ import PatinoxMemory
 enum Format {
     /// 999 → "999", 12_345 → "12.3k", 4_500_000 → "4.5M".
     static func count(_ value: Int) -> String {
-        let magnitude = abs(value)
-        switch magnitude {
+        switch value.magnitude {  // not abs(value): abs(Int.min) traps
         case ..<10_000: return String(value)
         case ..<1_000_000: return tenths(Double(value) / 1_000) + "k"
         case ..<1_000_000_000: return tenths(Double(value) / 1_000_000) + "M"
@@ -14,7 +13,12 @@ enum Format {
     }
 
     /// A per-second rate: "0", "12", "1.2k".
-    static func rate(_ value: Double) -> String { count(Int(value.rounded())) }
+    static func rate(_ value: Double) -> String {
+        let rounded = value.rounded()
+        // Int(rounded) traps for NaN, infinities and values beyond Int's range.
+        guard rounded.isFinite, rounded.magnitude < 9e18 else { return value.isNaN ? "NaN" : value < 0 ? "-∞" : "∞" }
+        return count(Int(rounded))
+    }
 
     static func bytes(_ value: Int) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
@@ -30,10 +34,10 @@ enum Format {
     /// Nanoseconds as "850ns", "12µs", "3.4ms", "1.2s".
     static func nanoseconds(_ value: Double) -> String {
         switch value {
-        case ..<1_000: "\(Int(value))ns"
-        case ..<1_000_000: "\(Int(value / 1_000))µs"
+        case ..<1_000: "\(value.rounded(.towardZero).decimalText(places: 0))ns"
+        case ..<1_000_000: "\((value / 1_000).rounded(.towardZero).decimalText(places: 0))µs"
         case ..<10_000_000: "\(tenths(value / 1_000_000))ms"
-        case ..<1_000_000_000: "\(Int(value / 1_000_000))ms"
+        case ..<1_000_000_000: "\((value / 1_000_000).rounded(.towardZero).decimalText(places: 0))ms"
         default: "\(tenths(value / 1_000_000_000))s"
         }
     }
@@ -47,7 +51,8 @@ enum Format {
 
     /// Seconds as "00:01:23" (or "1d 02:03:04").
     static func clock(_ seconds: Double) -> String {
-        let total = max(Int(seconds), 0)
+        // Int(seconds) traps for NaN and beyond Int's range: clamp to 0 ... about 31 years.
+        let total = seconds.isNaN ? 0 : Int(min(max(seconds, 0), 1e9))
         let (days, rest) = total.quotientAndRemainder(dividingBy: 86_400)
         let text = [rest / 3600, (rest / 60) % 60, rest % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(
             separator: ":"
@@ -55,10 +60,7 @@ enum Format {
         return days > 0 ? "\(days)d \(text)" : text
     }
 
-    static func tenths(_ value: Double) -> String {
-        let scaled = Int((value * 10).rounded())
-        return "\(scaled / 10).\(abs(scaled % 10))"
-    }
+    static func tenths(_ value: Double) -> String { value.decimalText(places: 1) }
 
     /// `text` cut or padded to exactly `width` characters (cut text ends in "…").
     static func fit(_ text: String, _ width: Int) -> String {

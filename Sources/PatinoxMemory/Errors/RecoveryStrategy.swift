@@ -35,18 +35,3 @@ public enum RecoveryStrategy: Sendable, Hashable {
         }
     }
 }
-
-extension Duration {
-    /// A short human form: `850 µs`, `12 ms`, `2.5 s`.
-    public var humanReadable: String {
-        let nanos = inSeconds * 1e9
-        switch nanos {
-        case ..<1_000: return "\(Int(nanos)) ns"
-        case ..<1_000_000: return "\(Int(nanos / 1_000)) µs"
-        case ..<1_000_000_000: return "\(Int(nanos / 1_000_000)) ms"
-        default:
-            let tenths = (nanos / 1e8).rounded() / 10
-            return "\(tenths) s"
-        }
-    }
-}
