@@ -1,0 +1,58 @@
+import PatinoxMemory
+
+/// Recent values per component for sparklines and detail graphs: fixed-size rings.
+public struct History: Hashable, Sendable {
+    public static let capacity = 240
+    public var leased: [String: [Double]] = [:]
+    public var waiters: [String: [Double]] = [:]
+    /// Per cache, the hit ratio of each interval (not since start), in 0...1.
+    public var hitRatio: [String: [Double]] = [:]
+
+    mutating func append(_ value: Double, to series: WritableKeyPath<History, [String: [Double]]>, _ name: String) {
+        var values = self[keyPath: series][name, default: []]
+        values.append(value)
+        if values.count > Self.capacity { values.removeFirst(values.count - Self.capacity) }
+        self[keyPath: series][name] = values
+    }
+}
+
+/// A cache's rates over the last interval.
+public struct CacheRates: Hashable, Sendable {
+    public var hitsPerSecond = 0.0
+    public var missesPerSecond = 0.0
+    public var evictionsPerSecond = 0.0
+    /// Hits over lookups in the interval; nil when there were none.
+    public var intervalHitRatio: Double?
+}
+
+extension AppState {
+    /// Takes in a new snapshot: rates from the previous one, history, warnings.
+    mutating func receive(_ snapshot: EngineSnapshot, now: Double) {
+        self.now = now
+        lastSnapshotAt = now
+        guard !paused else { return }
+        previous = self.snapshot
+        self.snapshot = snapshot
+        let seconds = previous.map { Double(snapshot.takenAt &- $0.takenAt) / 1e9 } ?? 0
+        for pool in snapshot.pools {
+            history.append(Double(pool.leased), to: \.leased, pool.name)
+            history.append(Double(pool.waiters), to: \.waiters, pool.name)
+        }
+        for cache in snapshot.caches {
+            guard seconds > 0, let before = previous?.caches.first(where: { $0.name == cache.name })?.stats else {
+                continue
+            }
+            let hits = max(0, cache.stats.hits - before.hits)
+            let misses = max(0, cache.stats.misses - before.misses)
+            let ratio = hits + misses > 0 ? Double(hits) / Double(hits + misses) : nil
+            rates[cache.name] = CacheRates(
+                hitsPerSecond: Double(hits) / seconds,
+                missesPerSecond: Double(misses) / seconds,
+                evictionsPerSecond: Double(max(0, cache.stats.evictions - before.evictions)) / seconds,
+                intervalHitRatio: ratio
+            )
+            if let ratio { history.append(ratio, to: \.hitRatio, cache.name) }
+        }
+        warnings = lint(snapshot)
+    }
+}

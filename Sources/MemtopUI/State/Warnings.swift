@@ -1,0 +1,139 @@
+import PatinoxMemory
+
+// The warnings memtop raises from what it sees, one type per warning (tokio-console's lints): each rule looks
+// at one component of a new snapshot, with what the app remembers, and says whether it earns its warning.
+
+/// When a component earns a warning (the user config can change them).
+public struct WarningThresholds: Hashable, Sendable {
+    /// A pool with waiters for this long is starving.
+    public var starvingSeconds = 5.0
+    /// A cache whose interval hit ratio is this far below its recent average is thrashing.
+    public var hitRatioDrop = 0.25
+    /// A source silent for this many refresh intervals is stale.
+    public var staleIntervals = 4.0
+    public init() {}
+}
+
+/// What warnings need to remember between snapshots.
+public struct WarningTrackers: Hashable, Sendable {
+    public var waitingSince: [String: Double] = [:]
+    /// When a warning that comes from a one-off increase (leak, failed cleanup) was last raised.
+    public var raisedAt: [String: Double] = [:]
+}
+
+/// What a rule may read, and the memory it may keep between snapshots.
+struct LintContext {
+    let previous: EngineSnapshot?
+    let history: History
+    let thresholds: WarningThresholds
+    let now: Double
+    var trackers: WarningTrackers
+
+    /// A warning raised by a one-off increase (`raised`) stays up for 10 s.
+    mutating func recent(_ key: String, raised: Bool, _ warning: Warning) -> Warning? {
+        if raised { trackers.raisedAt[key] = now }
+        guard let at = trackers.raisedAt[key], now - at < 10 else { return nil }
+        return warning
+    }
+}
+
+/// A warning about one kind of component (`Subject`: a pool's, cache's or guard registry's status).
+protocol WarningRule<Subject> {
+    associatedtype Subject
+    /// The warning `subject` earns now, if any.
+    func check(_ subject: Subject, _ context: inout LintContext) -> Warning?
+}
+
+/// A pool whose callers have waited for a connection longer than `starvingSeconds`.
+struct StarvingPool: WarningRule {
+    func check(_ pool: PoolStatus, _ context: inout LintContext) -> Warning? {
+        guard pool.waiters > 0 else {
+            context.trackers.waitingSince[pool.name] = nil
+            return nil
+        }
+        let since = context.trackers.waitingSince[pool.name] ?? context.now
+        context.trackers.waitingSince[pool.name] = since
+        guard context.now - since >= context.thresholds.starvingSeconds else { return nil }
+        return Warning(panel: .pools, name: pool.name, text: "starving: waiters for \(Int(context.now - since)) s")
+    }
+}
+
+/// A pool that reported a lease held past its leak threshold (shown for 10 s).
+struct LeakedLease: WarningRule {
+    func check(_ pool: PoolStatus, _ context: inout LintContext) -> Warning? {
+        let before = context.previous?.pools.first { $0.name == pool.name }?.counters.leaks ?? pool.counters.leaks
+        return context.recent(
+            "leak/\(pool.name)",
+            raised: pool.counters.leaks > before,
+            Warning(panel: .pools, name: pool.name, text: "lease held past the leak threshold")
+        )
+    }
+}
+
+/// A cache whose interval hit ratio fell `hitRatioDrop` below its recent average.
+struct ThrashingCache: WarningRule {
+    func check(_ cache: CacheStatus, _ context: inout LintContext) -> Warning? {
+        let ratios = context.history.hitRatio[cache.name] ?? []
+        guard ratios.count >= 6, let latest = ratios.last else { return nil }
+        let earlier = ratios.dropLast().suffix(10)
+        let average = earlier.reduce(0, +) / Double(earlier.count)
+        guard average - latest >= context.thresholds.hitRatioDrop else { return nil }
+        return Warning(
+            panel: .caches,
+            name: cache.name,
+            text: "thrashing: hit ratio \(Int(latest * 100))% from \(Int(average * 100))%"
+        )
+    }
+}
+
+/// A guard registry whose failed cleanups went up (shown for 10 s).
+struct FailingCleanups: WarningRule {
+    func check(_ registry: GuardRegistrySnapshot, _ context: inout LintContext) -> Warning? {
+        let before =
+            context.previous?.guards.first { $0.name == registry.name }?.status.failed ?? registry.status.failed
+        return context.recent(
+            "cleanup/\(registry.name)",
+            raised: registry.status.failed > before,
+            Warning(panel: .guards, name: registry.name, text: "cleanup failures rising")
+        )
+    }
+}
+
+extension AppState {
+    /// The warnings for this snapshot: every rule on every component it applies to, pools first.
+    mutating func lint(_ snapshot: EngineSnapshot) -> [Warning] {
+        var context = LintContext(
+            previous: previous,
+            history: history,
+            thresholds: thresholds,
+            now: now,
+            trackers: trackers
+        )
+        defer { trackers = context.trackers }
+        var found: [Warning] = []
+        for pool in snapshot.pools {
+            for rule in [StarvingPool().check, LeakedLease().check] {
+                if let warning = rule(pool, &context) { found.append(warning) }
+            }
+        }
+        for cache in snapshot.caches {
+            if let warning = ThrashingCache().check(cache, &context) { found.append(warning) }
+        }
+        for registry in snapshot.guards {
+            if let warning = FailingCleanups().check(registry, &context) { found.append(warning) }
+        }
+        return found
+    }
+
+    /// Whether the source has been silent for too long.
+    public var isStale: Bool {
+        guard source.isLive else { return false }  // a paused or ended replay is not stale
+        guard let lastSnapshotAt else { return now > refreshSeconds * thresholds.staleIntervals }
+        return now - lastSnapshotAt > refreshSeconds * thresholds.staleIntervals
+    }
+
+    /// The warnings on one row.
+    public func warnings(for panel: Panel, _ name: String) -> [Warning] {
+        warnings.filter { $0.panel == panel && $0.name == name }
+    }
+}
