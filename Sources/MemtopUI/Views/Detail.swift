@@ -4,9 +4,6 @@ extension Painter {
     /// Enter on a pool or cache: its numbers and its history as a graph filling the screen.
     mutating func drawDetail(_ panel: Panel, _ name: String) {
         let top = 1
-        let graphTop = top + 4
-        let graphHeight = max(state.height - graphTop - 3, 3)
-        let width = state.width - 10
         guard let snapshot = state.snapshot else { return }
         canvas.put(
             " \(panel == .pools ? "Pool" : "Cache") '\(name)' — history (Esc to go back)",
@@ -14,67 +11,106 @@ extension Painter {
             y: top,
             style: CellStyle(.title, bold: true)
         )
-        let series: [Double]
-        let maximum: Double
-        let label: String
+        let series: DetailSeries
         if panel == .pools, let pool = snapshot.pools.first(where: { $0.name == name }) {
-            canvas.put(
-                " leased \(pool.leased)  idle \(pool.idle)  creating \(pool.creating)  max \(pool.maximum)  "
-                    + "min \(pool.minimum)  waiters \(pool.waiters)  acquired \(Format.count(pool.counters.acquired))  "
-                    + "timed out \(pool.counters.timedOut)  replaced \(pool.counters.replaced)",
-                x: 0,
-                y: top + 1,
-                maxWidth: state.width
-            )
-            let latency = pool.acquireLatency
-            canvas.put(
-                " acquire p50 \(Format.duration(latency.p50))  p90 \(Format.duration(latency.p90))  "
-                    + "p99 \(Format.duration(latency.p99))  p99.9 \(Format.duration(latency.p999))  "
-                    + "max \(Format.duration(latency.max))  breaker \(pool.circuitOpen ? "OPEN" : "closed")",
-                x: 0,
-                y: top + 2,
-                maxWidth: state.width
-            )
-            series = state.history.leased[name] ?? []
-            maximum = Double(max(pool.maximum, 1))
-            label = "leased connections (of \(pool.maximum))"
+            series = drawNumbers(of: pool, y: top + 1)
         } else if let cache = snapshot.caches.first(where: { $0.name == name }) {
-            let rates = state.rates[name]
-            canvas.put(
-                " \(cache.policy.rawValue)  entries \(cache.count)/\(cache.maximumCount.map(String.init) ?? "∞")  "
-                    + "hits \(Format.count(cache.stats.hits))  misses \(Format.count(cache.stats.misses))  "
-                    + "evictions \(Format.count(cache.stats.evictions))  "
-                    + "expirations \(Format.count(cache.stats.expirations))",
-                x: 0,
-                y: top + 1,
-                maxWidth: state.width
-            )
-            canvas.put(
-                " hit ratio since reset \(Format.percent(cache.stats.hitRatio))  last interval "
-                    + "\(rates?.intervalHitRatio.map(Format.percent) ?? "—")  "
-                    + "hits/s \(Format.rate(rates?.hitsPerSecond ?? 0))"
-                    + "  misses/s \(Format.rate(rates?.missesPerSecond ?? 0))",
-                x: 0,
-                y: top + 2,
-                maxWidth: state.width
-            )
-            series = state.history.hitRatio[name] ?? []
-            maximum = 1
-            label = "hit ratio per interval"
+            series = drawNumbers(of: cache, y: top + 1)
         } else {
             canvas.put(" '\(name)' is gone from the engine", x: 0, y: top + 1, style: CellStyle(.warn))
             return
         }
-        canvas.put(" \(label), last \(min(series.count, width)) samples", x: 0, y: graphTop - 1, style: CellStyle(.dim))
-        graph(series.suffix(width).map { $0 }, maximum: maximum, x: 8, y: graphTop, width: width, height: graphHeight)
-        let topLabel = panel == .pools ? String(Int(maximum)) : "100%"
-        canvas.put(Format.right(topLabel, 6), x: 0, y: graphTop, style: CellStyle(.dim))
+        drawHistory(series, top: top + 4)
+    }
+
+    /// What the detail graph draws: the values, their full scale and how the axis is labelled.
+    struct DetailSeries {
+        var values: [Double]
+        var maximum: Double
+        var label: String
+        var topLabel: String
+        var bottomLabel: String
+    }
+
+    /// A pool's two lines of numbers; its series is the leased count.
+    private mutating func drawNumbers(of pool: PoolStatus, y: Int) -> DetailSeries {
         canvas.put(
-            Format.right(panel == .pools ? "0" : "0%", 6),
+            " leased \(pool.leased)  idle \(pool.idle)  creating \(pool.creating)  max \(pool.maximum)  "
+                + "min \(pool.minimum)  waiters \(pool.waiters)  acquired \(Format.count(pool.counters.acquired))  "
+                + "timed out \(pool.counters.timedOut)  replaced \(pool.counters.replaced)",
             x: 0,
-            y: graphTop + graphHeight - 1,
+            y: y,
+            maxWidth: state.width
+        )
+        let latency = pool.acquireLatency
+        canvas.put(
+            " acquire p50 \(Format.duration(latency.p50))  p90 \(Format.duration(latency.p90))  "
+                + "p99 \(Format.duration(latency.p99))  p99.9 \(Format.duration(latency.p999))  "
+                + "max \(Format.duration(latency.max))  breaker \(pool.circuitOpen ? "OPEN" : "closed")",
+            x: 0,
+            y: y + 1,
+            maxWidth: state.width
+        )
+        let maximum = Double(max(pool.maximum, 1))
+        return DetailSeries(
+            values: state.history.leased[pool.name] ?? [],
+            maximum: maximum,
+            label: "leased connections (of \(pool.maximum))",
+            topLabel: String(Int(maximum)),
+            bottomLabel: "0"
+        )
+    }
+
+    /// A cache's two lines of numbers; its series is the hit ratio per interval.
+    private mutating func drawNumbers(of cache: CacheStatus, y: Int) -> DetailSeries {
+        let rates = state.rates[cache.name]
+        canvas.put(
+            " \(cache.policy.rawValue)  entries \(cache.count)/\(cache.maximumCount.map(String.init) ?? "∞")  "
+                + "hits \(Format.count(cache.stats.hits))  misses \(Format.count(cache.stats.misses))  "
+                + "evictions \(Format.count(cache.stats.evictions))  "
+                + "expirations \(Format.count(cache.stats.expirations))",
+            x: 0,
+            y: y,
+            maxWidth: state.width
+        )
+        canvas.put(
+            " hit ratio since reset \(Format.percent(cache.stats.hitRatio))  last interval "
+                + "\(rates?.intervalHitRatio.map(Format.percent) ?? "—")  "
+                + "hits/s \(Format.rate(rates?.hitsPerSecond ?? 0))"
+                + "  misses/s \(Format.rate(rates?.missesPerSecond ?? 0))",
+            x: 0,
+            y: y + 1,
+            maxWidth: state.width
+        )
+        return DetailSeries(
+            values: state.history.hitRatio[cache.name] ?? [],
+            maximum: 1,
+            label: "hit ratio per interval",
+            topLabel: "100%",
+            bottomLabel: "0%"
+        )
+    }
+
+    /// The series as a graph filling the screen below `top`, its scale on the left.
+    private mutating func drawHistory(_ series: DetailSeries, top graphTop: Int) {
+        let graphHeight = max(state.height - graphTop - 3, 3)
+        let width = max(state.width - 10, 0)  // suffix(_:) traps on a negative length (a tiny terminal)
+        canvas.put(
+            " \(series.label), last \(min(series.values.count, width)) samples",
+            x: 0,
+            y: graphTop - 1,
             style: CellStyle(.dim)
         )
+        graph(
+            Array(series.values.suffix(width)),
+            maximum: series.maximum,
+            x: 8,
+            y: graphTop,
+            width: width,
+            height: graphHeight
+        )
+        canvas.put(Format.right(series.topLabel, 6), x: 0, y: graphTop, style: CellStyle(.dim))
+        canvas.put(Format.right(series.bottomLabel, 6), x: 0, y: graphTop + graphHeight - 1, style: CellStyle(.dim))
     }
 
     /// A bar graph, one column per value, whole cells plus a partial top cell.

@@ -41,8 +41,11 @@ extension Painter {
             y: 0,
             style: CellStyle(live.role, bold: true, reverse: true)
         )
-        guard !compact else { return }
-        // Second line: the feed's trouble first, then the warnings, else the scenario's story.
+        if !compact { drawStatusLine() }
+    }
+
+    /// The header's second line: the feed's trouble first, then the warnings, else sort, filter and theme.
+    private mutating func drawStatusLine() {
         if let status = state.feedStatus {
             canvas.put(" \(status)", x: 0, y: 1, style: CellStyle(.bad, bold: true))
         } else if !state.warnings.isEmpty {

@@ -27,7 +27,70 @@ extension Painter {
         columns: [ColumnSpec],
         row content: (String) -> [ColumnContent]?
     ) {
-        let inner = rect.width - 2
+        let layout = ColumnLayout(columns, inner: rect.width - 2)
+        var x = rect.x + 1
+        for (index, width) in zip(layout.kept, layout.widths) {
+            let column = columns[index]
+            canvas.put(
+                column.alignRight ? Format.right(column.title, width) : column.title,
+                x: x,
+                y: rect.y + 1,
+                style: CellStyle(.dim),
+                maxWidth: min(width, rect.x + rect.width - 1 - x)
+            )
+            x += width + 1
+        }
+        for row in visibleRows(panel) {
+            guard let cells = content(row.name) else { continue }
+            var x = rect.x + 1
+            for (index, columnWidth) in zip(layout.kept, layout.widths) where index < cells.count {
+                let width = min(columnWidth, rect.x + rect.width - 1 - x)
+                guard width > 0 else { break }
+                draw(cells[index], alignRight: columns[index].alignRight, x: x, y: row.y, width: width)
+                x += columnWidth + 1
+            }
+            if row.selected { markSelection(y: row.y, x: rect.x + 1, width: layout.widths.first ?? 0) }
+            warningBadge(panel, row.name, y: row.y, right: rect.x + rect.width - 1)
+        }
+    }
+
+    /// One cell, `width` wide at (x, y).
+    private mutating func draw(_ cell: ColumnContent, alignRight: Bool, x: Int, y: Int, width: Int) {
+        switch cell {
+        case .text(let text, let style):
+            let shown = alignRight ? Format.right(text, width) : Format.fit(text, width)
+            canvas.put(shown, x: x, y: y, style: style, maxWidth: width)
+        case .bar(let segments):
+            canvas.bar(
+                x: x,
+                y: y,
+                width: width,
+                segments: segments.map { ($0.0, $0.1, $0.2) },
+                empty: (CellStyle(.empty), glyphs.empty)
+            )
+        case .spark(let values, let maximum):
+            canvas.sparkline(
+                x: x,
+                y: y,
+                width: width,
+                values: values,
+                maximum: maximum,
+                style: CellStyle(.spark),
+                glyphs: glyphs
+            )
+        }
+    }
+}
+
+/// Which columns fit in `inner` cells and how wide each is: the highest `priority` numbers go first until
+/// the rest fit (priority 0 always stays); the flexible column (width 0) takes what is left.
+struct ColumnLayout {
+    /// Indices of the columns kept, in order.
+    let kept: [Int]
+    /// Their widths.
+    let widths: [Int]
+
+    init(_ columns: [ColumnSpec], inner: Int) {
         var kept = Array(columns.indices)
         func needed(_ indices: [Int]) -> Int {
             indices.reduce(0) { $0 + (columns[$1].width == 0 ? columns[$1].minimum : columns[$1].width) + 1 }
@@ -39,53 +102,7 @@ extension Painter {
         }
         let fixed = kept.reduce(0) { $0 + (columns[$1].width == 0 ? 0 : columns[$1].width + 1) }
         let flexible = max(inner - fixed - 1, 0)
-        let widths = kept.map { columns[$0].width == 0 ? flexible : columns[$0].width }
-        var x = rect.x + 1
-        for (offset, index) in kept.enumerated() {
-            let title =
-                columns[index].alignRight ? Format.right(columns[index].title, widths[offset]) : columns[index].title
-            canvas.put(
-                title,
-                x: x,
-                y: rect.y + 1,
-                style: CellStyle(.dim),
-                maxWidth: min(widths[offset], rect.x + rect.width - 1 - x)
-            )
-            x += widths[offset] + 1
-        }
-        for row in visibleRows(panel) {
-            guard let cells = content(row.name) else { continue }
-            var x = rect.x + 1
-            for (offset, index) in kept.enumerated() {
-                let width = min(widths[offset], rect.x + rect.width - 1 - x)
-                guard width > 0 else { break }
-                switch cells[index] {
-                case .text(let text, let style):
-                    let shown = columns[index].alignRight ? Format.right(text, width) : Format.fit(text, width)
-                    canvas.put(shown, x: x, y: row.y, style: style, maxWidth: width)
-                case .bar(let segments):
-                    canvas.bar(
-                        x: x,
-                        y: row.y,
-                        width: width,
-                        segments: segments.map { ($0.0, $0.1, $0.2) },
-                        empty: (CellStyle(.empty), glyphs.empty)
-                    )
-                case .spark(let values, let maximum):
-                    canvas.sparkline(
-                        x: x,
-                        y: row.y,
-                        width: width,
-                        values: values,
-                        maximum: maximum,
-                        style: CellStyle(.spark),
-                        glyphs: glyphs
-                    )
-                }
-                x += widths[offset] + 1
-            }
-            if row.selected { markSelection(y: row.y, x: rect.x + 1, width: widths.first ?? 0) }
-            warningBadge(panel, row.name, y: row.y, right: rect.x + rect.width - 1)
-        }
+        self.kept = kept
+        widths = kept.map { columns[$0].width == 0 ? flexible : columns[$0].width }
     }
 }
