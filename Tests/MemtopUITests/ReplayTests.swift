@@ -99,10 +99,10 @@ struct ReplayTests {
             header: nil,
             frames: [.init(at: 10, snapshot: first), .init(at: 11, snapshot: second), .init(at: 20, snapshot: first)]
         )
-        let now = NIOLockedValueBox(0.0)
-        let source = ReplaySource(recording: recording, name: "r", speed: 1) { now.withLockedValue { $0 } }
+        let clock = ManualClock()
+        let source = ReplaySource(recording: recording, name: "r", speed: 1, clock: clock)
         #expect(source.latest()?.takenAt == first.takenAt)
-        now.withLockedValue { $0 = 1.5 }
+        clock.advance(by: .seconds(1.5))
         #expect(source.latest()?.takenAt == second.takenAt)
         #expect(source.playback(.seek(by: 5))?.position == 6.5)
         #expect(source.latest()?.takenAt == second.takenAt)

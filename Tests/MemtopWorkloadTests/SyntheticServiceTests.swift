@@ -183,4 +183,48 @@ struct SyntheticServiceTests {
         #expect(snapshot.events.filter { $0.kind == .phase }.count == 2)
         await service.shutdown()
     }
+
+    @Test("on a manual clock a scenario runs in its own time: phases last their manual duration, not real time")
+    func manualTime() async throws {
+        let phased = try scenario(
+            """
+            [pool]
+            minimum = 1
+            maximum = 2
+            [[phase]]
+            name = "first"
+            duration_seconds = 30
+            rate = 20
+            concurrency = 2
+            [[phase]]
+            name = "second"
+            duration_seconds = 30
+            rate = 20
+            concurrency = 2
+            pool_maximum = 4
+            """
+        )
+        let clock = ManualClock()
+        let service = try SyntheticService(scenario: phased, clock: clock)
+        let start = clock.now
+        let wall = ContinuousClock.now
+        let run = Task { await service.run() }
+        // A minute of scenario time: the clock moves in 10 ms steps, the service's tasks run in between.
+        let driver = Task {
+            while !Task.isCancelled {
+                clock.advance(by: .milliseconds(10))
+                try? await Task.sleep(for: .microseconds(200))
+            }
+        }
+        await run.value
+        driver.cancel()
+        let scenarioTime = start.duration(to: clock.now)
+        let snapshot = service.engine.snapshot()
+        // A phase ends after its last request slot, less than one interval (0.1 s here) before its duration.
+        #expect(scenarioTime >= .seconds(59.8), "both phases ran their manual duration: \(scenarioTime)")
+        #expect(ContinuousClock.now - wall < .seconds(30), "a minute of scenario time in seconds of real time")
+        #expect(snapshot.events.filter { $0.kind == .phase }.count == 2 && service.currentPhase == "second")
+        #expect(snapshot.pools[0].maximum == 4 && snapshot.pools[0].counters.acquired > 100)
+        await service.shutdown()
+    }
 }

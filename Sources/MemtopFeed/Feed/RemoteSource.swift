@@ -13,7 +13,8 @@ public final class RemoteSource: TelemetrySource {
     let timeout: Duration
     let recorder: RecordingWriter?
     private let state = NIOLockedValueBox(State())
-    private let started = ContinuousClock.now
+    private let clock: any MonotonicClock
+    private let started: MonotonicInstant
 
     struct Heard {
         var lastAt: Double
@@ -36,9 +37,17 @@ public final class RemoteSource: TelemetrySource {
     /// - Parameters:
     ///   - engine: the engine to draw; nil to draw none until ``select(engine:)`` (the picker).
     ///   - recorder: where accepted snapshots of the drawn engine are recorded, if anywhere.
-    public init(client: NATSClient, engine: String?, timeout: Duration = .seconds(2), recorder: RecordingWriter? = nil)
-    {
+    ///   - clock: the time arrivals, rates and silences are measured on (the system's by default).
+    public init(
+        client: NATSClient,
+        engine: String?,
+        timeout: Duration = .seconds(2),
+        recorder: RecordingWriter? = nil,
+        clock: any MonotonicClock = SystemClock()
+    ) {
         self.client = client
+        self.clock = clock
+        started = clock.now()
         self.timeout = timeout
         self.recorder = recorder
         info = SourceInfo(kind: .remote, detail: client.options.url)
@@ -46,7 +55,7 @@ public final class RemoteSource: TelemetrySource {
         client.subscribe(FeedSubjects.allSnapshots) { [self] message in receive(message) }
     }
 
-    private var elapsed: Double { (ContinuousClock.now - started).inSeconds }
+    private var elapsed: Double { (clock.now() - started).inSeconds }
 
     func receive(_ message: NATSMessage) {
         guard let name = FeedSubjects.engine(in: message.subject) else { return }
@@ -171,14 +180,14 @@ public final class RemoteSource: TelemetrySource {
 
     /// Waits up to `seconds` for engines to be heard; returns them (empty when none spoke up).
     public func waitForEngines(upTo seconds: Double) async -> [String] {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        while ContinuousClock.now < deadline {
+        let deadline = clock.now() + .milliseconds(Int(min(max(seconds, 0), 86_400) * 1000))
+        while clock.now() < deadline {
             if let heard = engines(), !heard.isEmpty {
                 // Give the others a moment to speak up: one publishing interval.
-                try? await Task.sleep(for: .milliseconds(300))
+                try? await clock.sleep(for: .milliseconds(300))
                 break
             }
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await clock.sleep(for: .milliseconds(50))
         }
         return (engines() ?? []).map(\.name)
     }

@@ -116,12 +116,19 @@ public struct RecordingHeader: Sendable, Codable, Hashable {
 public final class RecordingWriter: Sendable {
     public let path: String
     private let file: NIOLockedValueBox<FileHandle?>
-    private let started = ContinuousClock.now
+    private let clock: any MonotonicClock
+    private let started: MonotonicInstant
     private let counts = NIOLockedValueBox((frames: 0, failures: 0))
 
-    /// Creates (or truncates) `path` and writes the header.
-    public init(path: String, header: RecordingHeader) throws(PatinoxError) {
+    /// Creates (or truncates) `path` and writes the header; frames are timed on `clock` from now.
+    public init(
+        path: String,
+        header: RecordingHeader,
+        clock: any MonotonicClock = SystemClock()
+    ) throws(PatinoxError) {
         self.path = path
+        self.clock = clock
+        started = clock.now()
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
@@ -144,7 +151,7 @@ public final class RecordingWriter: Sendable {
     /// Appends a snapshot that arrived now. `json` is the snapshot as received (one JSON object); it is
     /// re-encoded only if it spans lines.
     public func append(snapshotJSON json: some Collection<UInt8>, snapshot: EngineSnapshot) {
-        let at = (ContinuousClock.now - started).inSeconds
+        let at = (clock.now() - started).inSeconds
         var line = Array("{\"at\":\(String(format: "%.3f", at)),\"snapshot\":".utf8)
         if json.contains(UInt8(ascii: "\n")) {
             line += (try? StreamingJSONEncoder().encode(snapshot)) ?? []

@@ -6,24 +6,24 @@ import PatinoxMemory
 public final class ReplaySource: TelemetrySource {
     public let info: SourceInfo
     let recording: Recording
-    private let clock: NIOLockedValueBox<ReplayClock>
+    private let replay: NIOLockedValueBox<ReplayClock>
     private let now: @Sendable () -> Double
 
-    /// - Parameter now: wall-clock seconds (injected for tests); by default a monotonic clock from creation.
-    public init(recording: Recording, name: String, speed: Double = 1, now: (@Sendable () -> Double)? = nil) {
-        let start = ContinuousClock.now
-        let now = now ?? { (ContinuousClock.now - start).inSeconds }
+    /// - Parameter clock: the wall time the replay plays in (a ``ManualClock`` in tests).
+    public init(recording: Recording, name: String, speed: Double = 1, clock: any MonotonicClock = SystemClock()) {
+        let start = clock.now()
+        let now: @Sendable () -> Double = { (clock.now() - start).inSeconds }
         self.recording = recording
         self.now = now
         info = SourceInfo(kind: .replay, detail: name)
-        clock = NIOLockedValueBox(ReplayClock(duration: recording.duration, speed: speed, now: now()))
+        replay = NIOLockedValueBox(ReplayClock(duration: recording.duration, speed: speed, now: now()))
     }
 
     /// The last frame recorded at or before the position.
     public func latest() -> EngineSnapshot? {
         let frames = recording.frames
         guard let first = frames.first?.at else { return nil }
-        let target = first + clock.withLockedValue { $0.position(at: now()) }
+        let target = first + replay.withLockedValue { $0.position(at: now()) }
         // Binary search: the first frame after the target, then one back.
         var low = 0
         var high = frames.count
@@ -53,7 +53,7 @@ public final class ReplaySource: TelemetrySource {
 
     public func playback(_ command: PlaybackCommand) -> PlaybackStatus? {
         let now = now()
-        return clock.withLockedValue {
+        return replay.withLockedValue {
             $0.apply(command, at: now)
             return $0.status(at: now)
         }
@@ -61,6 +61,6 @@ public final class ReplaySource: TelemetrySource {
 
     public func playbackStatus() -> PlaybackStatus? {
         let now = now()
-        return clock.withLockedValue { $0.status(at: now) }
+        return replay.withLockedValue { $0.status(at: now) }
     }
 }

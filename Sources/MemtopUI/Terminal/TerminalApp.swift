@@ -27,13 +27,16 @@ public final class TerminalApp: Sendable {
 
     let source: any TelemetrySource
     let options: Options
+    /// What refresh intervals, message lifetimes and the uptime are measured on.
+    let clock: any MonotonicClock
     /// Command results that arrived from the source (on any thread): text and whether it is an error.
     private let inbox = NIOLockedValueBox<[(String, Bool)]>([])
     private let stopRequested = NIOLockedValueBox(false)
 
-    public init(source: any TelemetrySource, options: Options) {
+    public init(source: any TelemetrySource, options: Options, clock: any MonotonicClock = SystemClock()) {
         self.source = source
         self.options = options
+        self.clock = clock
     }
 
     /// Runs until the user quits or a signal arrives; returns when the terminal has been restored.
@@ -70,8 +73,8 @@ public final class TerminalApp: Sendable {
         dispatch(.resize(width: size.width, height: size.height), &state)
         if let message = options.startupMessage { dispatch(.notice(message, isError: true, now: 0), &state) }
         if options.openEnginePicker { dispatch(.openEnginePicker, &state) }
-        let start = ContinuousClock.now
-        func elapsed() -> Double { (ContinuousClock.now - start).inSeconds }
+        let start = clock.now()
+        func elapsed() -> Double { (clock.now() - start).inSeconds }
         var nextRefresh = 0.0
         var dirty = true
         var drawn = Layout(state)  // what the screen shows, for turning clicks into targets

@@ -29,7 +29,7 @@ public struct SimulatedBackend: ConnectionFactory {
         /// Runs a query for `key`: waits a sampled latency, then fails at the phase's failure rate.
         public func query(_ key: Int) async throws -> String {
             let settings = backend.settings
-            try await Task.sleep(for: settings.latency.sample(backend.random.unit(), backend.random.unit()))
+            try await backend.clock.sleep(for: settings.latency.sample(backend.random.unit(), backend.random.unit()))
             if backend.random.chance(settings.failureRate) {
                 throw backend.random.chance(0.5) ? Failure.connectionLost : Failure.queryFailed
             }
@@ -48,10 +48,13 @@ public struct SimulatedBackend: ConnectionFactory {
     private let state: NIOLockedValueBox<Settings>
     private let nextID = NIOLockedValueBox(0)
     let random: SharedRandom
+    /// Whose time latencies pass in (the service's clock).
+    let clock: any MonotonicClock
 
-    init(settings: Settings, random: SharedRandom) {
+    init(settings: Settings, random: SharedRandom, clock: any MonotonicClock) {
         state = NIOLockedValueBox(settings)
         self.random = random
+        self.clock = clock
     }
 
     var settings: Settings { state.withLockedValue { $0 } }
@@ -66,7 +69,7 @@ public struct SimulatedBackend: ConnectionFactory {
 
     public func makeConnection() async throws -> Connection {
         let settings = self.settings
-        try await Task.sleep(for: settings.connectLatency)
+        try await clock.sleep(for: settings.connectLatency)
         if random.chance(settings.connectFailureRate) { throw Failure.connectRefused }
         return Connection(
             id: nextID.withLockedValue {

@@ -20,15 +20,24 @@ public final class SyntheticService: Sendable {
     public let mapping: MappedFile<UInt64>?
     let backend: SimulatedBackend
     let random: SharedRandom
+    /// The time everything runs on: phases, request pacing, the backend's latencies, the pool, the cache.
+    let clock: any MonotonicClock
     private let phaseName = NIOLockedValueBox("")
     /// The pool size the scenario last set: a phase resizes only when its size differs, so an operator's
     /// resize (from memtop) survives phases that leave the pool alone.
     private let scenarioPoolSize: NIOLockedValueBox<(minimum: Int, maximum: Int)>
 
     /// Builds and registers the components; nothing runs until ``run()``.
-    public init(scenario: Scenario, engine: Engine? = nil) throws(PatinoxError) {
+    /// - Parameter clock: the time phases, pacing, latencies, the pool and the cache run on (a ``ManualClock``
+    ///   runs a scenario in no time in tests); the system's by default.
+    public init(
+        scenario: Scenario,
+        engine: Engine? = nil,
+        clock: any MonotonicClock = SystemClock()
+    ) throws(PatinoxError) {
         self.scenario = scenario
-        self.engine = engine ?? Engine(name: scenario.name)
+        self.clock = clock
+        self.engine = engine ?? Engine(name: scenario.name, clock: clock)
         random = SharedRandom(seed: scenario.seed)
         let first = scenario.settings(forPhase: 0)
         scenarioPoolSize = NIOLockedValueBox((first.poolMinimum, first.poolMaximum))  // the pool starts so
@@ -39,20 +48,27 @@ public final class SyntheticService: Sendable {
                 connectFailureRate: first.backend.connectFailureRate,
                 connectLatency: scenario.pool.connectLatency
             ),
-            random: random
+            random: random,
+            clock: clock
         )
         pool = try Pool(
             name: scenario.pool.name,
             configuration: Self.poolConfiguration(scenario.pool, first),
             factory: backend,
+            clock: clock,
             monitor: self.engine.monitor()
         )
         var cacheConfiguration = CacheConfiguration<Int, String>()
         cacheConfiguration.maximumCount = scenario.cache.maximumCount
         cacheConfiguration.policy = scenario.cache.policy
         cacheConfiguration.defaultTimeToLive = scenario.cache.timeToLive
-        cache = try Cache(name: scenario.cache.name, configuration: cacheConfiguration, monitor: self.engine.monitor())
-        registry = CleanupRegistry(name: scenario.guards.registry, monitor: self.engine.monitor())
+        cache = try Cache(
+            name: scenario.cache.name,
+            configuration: cacheConfiguration,
+            clock: clock,
+            monitor: self.engine.monitor()
+        )
+        registry = CleanupRegistry(name: scenario.guards.registry, clock: clock, monitor: self.engine.monitor())
         if let settings = scenario.mappedFile {
             let count = settings.sizeMiB * 1_048_576 / MemoryLayout<UInt64>.stride
             let mapping = try MappedFile<UInt64>.anonymous(
@@ -108,13 +124,14 @@ public final class SyntheticService: Sendable {
         )
         let keys = ZipfDistribution(count: scenario.cache.keySpace, alpha: settings.zipfAlpha)
         let interval = Duration.seconds(Double(phase.concurrency) / phase.rate)
-        let end = ContinuousClock.now + phase.duration
+        let start = clock.now()
+        let end = start + phase.duration
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<phase.concurrency {
                 group.addTask {
                     // Stagger the workers over one interval so the rate is smooth, not in bursts.
                     await self.paced(
-                        from: .now + interval * (Double(worker) / Double(phase.concurrency)),
+                        from: start + interval * (Double(worker) / Double(phase.concurrency)),
                         every: interval,
                         until: end
                     ) {
@@ -124,7 +141,7 @@ public final class SyntheticService: Sendable {
             }
             if let every = phase.scanEvery {
                 group.addTask {
-                    await self.paced(from: .now + every, every: every, until: end) {
+                    await self.paced(from: start + every, every: every, until: end) {
                         await self.scan(length: phase.scanLength)
                     }
                 }
@@ -134,22 +151,22 @@ public final class SyntheticService: Sendable {
 
     /// Calls `work` at `start`, `start + every`, … until `end`; a late call does not cause a burst.
     private func paced(
-        from start: ContinuousClock.Instant,
+        from start: MonotonicInstant,
         every interval: Duration,
-        until end: ContinuousClock.Instant,
+        until end: MonotonicInstant,
         _ work: () async -> Void
     ) async {
         var next = start
         while next < end, !Task.isCancelled {
-            let now = ContinuousClock.now
+            let now = clock.now()
             if next > now {
-                guard (try? await Task.sleep(until: min(next, end), clock: .continuous)) != nil else { return }
+                guard (try? await clock.sleep(until: min(next, end))) != nil else { return }
                 if next >= end { return }
             } else if now - next > interval {
                 next = now
             }
             await work()
-            next += interval
+            next = next + interval
         }
     }
 

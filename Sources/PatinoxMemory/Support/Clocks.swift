@@ -6,12 +6,29 @@ import NIOConcurrencyHelpers
     import Darwin
 #endif
 
-/// The time source of a component. Inject ``ManualClock`` in tests to control time.
-public protocol MonotonicClock: Sendable {
+/// The time source of a component: a standard library `Clock` whose instants are plain nanosecond values
+/// (``MonotonicInstant``), so hot paths do integer arithmetic. Inject ``ManualClock`` in tests to control time;
+/// anything that takes a `Clock` takes these too.
+public protocol MonotonicClock: Clock where Instant == MonotonicInstant, Duration == Swift.Duration {
     /// The current instant.
     func now() -> MonotonicInstant
     /// Suspends until `deadline`; throws `CancellationError` when the task is cancelled.
     func sleep(until deadline: MonotonicInstant) async throws
+}
+
+extension MonotonicClock {
+    /// The current instant (`Clock`'s form of ``now()``).
+    public var now: MonotonicInstant { now() }
+    /// Nanoseconds.
+    public var minimumResolution: Swift.Duration { .nanoseconds(1) }
+    /// `Clock`'s sleep: the deadline is kept exactly (no tolerance is used).
+    public func sleep(until deadline: MonotonicInstant, tolerance: Swift.Duration?) async throws {
+        try await sleep(until: deadline)
+    }
+    /// Suspends for `duration` from now.
+    public func sleep(for duration: Swift.Duration) async throws {
+        try await sleep(until: now() + duration)
+    }
 }
 
 /// The system's monotonic clock (`CLOCK_MONOTONIC`).
@@ -43,6 +60,8 @@ public final class ManualClock: MonotonicClock {
         var now: MonotonicInstant
         var nextID: UInt64 = 0
         var sleepers: [Sleeper] = []
+        /// Tasks waiting in ``nextTimerScheduled()``.
+        var timerWaiters: [CheckedContinuation<MonotonicInstant, Never>] = []
     }
     private let state: NIOLockedValueBox<State>
 
@@ -63,12 +82,15 @@ public final class ManualClock: MonotonicClock {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let resumeNow: Bool = state.withLockedValue { state in
-                    if deadline <= state.now || Task.isCancelled { return true }
+                let (resumeNow, waiters) = state.withLockedValue {
+                    state -> (Bool, [CheckedContinuation<MonotonicInstant, Never>]) in
+                    if deadline <= state.now || Task.isCancelled { return (true, []) }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    return false
+                    defer { state.timerWaiters = [] }
+                    return (false, state.timerWaiters)
                 }
                 if resumeNow { continuation.resume() }
+                for waiter in waiters { waiter.resume(returning: deadline) }
             }
         } onCancel: {
             let cancelled = state.withLockedValue { state -> Sleeper? in
@@ -78,6 +100,15 @@ public final class ManualClock: MonotonicClock {
             cancelled?.continuation.resume(throwing: CancellationError())
         }
         try Task.checkCancellation()
+    }
+
+    /// Returns when a task next starts sleeping on this clock (for a deadline still to come), with that deadline:
+    /// a test advances the clock only once the component under test has scheduled its timer, instead of
+    /// polling (as PostgresNIO's `MockClock.nextTimerScheduled()`).
+    public func nextTimerScheduled() async -> MonotonicInstant {
+        await withCheckedContinuation { continuation in
+            state.withLockedValue { $0.timerWaiters.append(continuation) }
+        }
     }
 
     /// Moves the clock forward by `duration` and wakes every sleeper whose deadline has come.

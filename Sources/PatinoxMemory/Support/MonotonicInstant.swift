@@ -2,7 +2,7 @@
 ///
 /// State machines take instants as plain values so tests can drive them with any time they like;
 /// only the edges read a real clock (``SystemClock``) or a test clock (``ManualClock``).
-public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct MonotonicInstant: InstantProtocol, CustomStringConvertible {
     /// Nanoseconds since the clock's origin.
     public var nanoseconds: UInt64
 
@@ -29,6 +29,18 @@ public struct MonotonicInstant: Sendable, Hashable, Comparable, CustomStringConv
     }
 
     public var description: String { "t+\(Duration.nanoseconds(Int64(clamping: nanoseconds)).humanReadable)" }
+
+    /// The instant `duration` later (earlier when negative), saturating at ``zero`` and ``distantFuture``.
+    public func advanced(by duration: Duration) -> MonotonicInstant {
+        guard duration < .zero else { return self + duration }
+        let back = (Duration.zero - duration).nanosecondsClamped
+        return MonotonicInstant(nanoseconds: nanoseconds > back ? nanoseconds - back : 0)
+    }
+
+    /// The signed time from `self` to `other`.
+    public func duration(to other: MonotonicInstant) -> Duration {
+        other >= self ? other - self : Duration.zero - (self - other)
+    }
 }
 
 extension Duration {
