@@ -126,6 +126,7 @@ let package = Package(
                 "PatinoxMemory", "MemtopTestSupport",
                 "memtop-graceful-example",  // run as a process by PoolServiceTests
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -43,7 +43,9 @@ struct Workload: Service {
 /// Writes a line at once (unbuffered), so whoever reads the output sees it when it happens.
 func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-let hold = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 1.0
+// Seconds each lease is held: a finite number up to a minute, else 1.
+let hold =
+    CommandLine.arguments.dropFirst().first.flatMap(Double.init).flatMap { (0...60).contains($0) ? $0 : nil } ?? 1
 do {
     let factory = CountingFactory()
     var configuration = PoolConfiguration()

@@ -11,7 +11,8 @@ import PatinoxMemory
 
 let arguments = CommandLine.arguments.dropFirst()
 let broker = arguments.first ?? "nats://127.0.0.1:4222"
-let seconds = arguments.dropFirst().first.flatMap(Double.init)
+// A finite number of seconds up to a day; anything else (inf, nan, 1e300) runs until SIGTERM.
+let seconds = arguments.dropFirst().first.flatMap(Double.init).flatMap { (0...86_400).contains($0) ? $0 : nil }
 
 do {
     let engine = Engine(name: "example")

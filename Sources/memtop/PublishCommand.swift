@@ -58,6 +58,7 @@ struct PublishCommand: AsyncParsableCommand {
         )
         await waitUntilStopped(seconds: seconds)
         feed.cancel()
+        await feed.value  // its last snapshot goes out before the client closes
         load.cancel()
         await load.value
         await service.shutdown()

@@ -156,6 +156,16 @@ struct GuideDocumentTests {
         return ["README.md", "docs/GUIDE.md"] + articles.sorted()
     }
 
+    @Test("every article of the DocC catalog is among the documents checked")
+    func catalogListed() throws {
+        let catalog = "Sources/PatinoxMemory/PatinoxMemory.docc"
+        let articles = try FileManager.default.contentsOfDirectory(
+            atPath: repositoryRoot.appendingPathComponent(catalog).path
+        ).filter { $0.hasSuffix(".md") }
+        #expect(articles.count >= 3, "the catalog's articles were found: \(articles)")
+        #expect(Set(articles.map { "\(catalog)/\($0)" }).isSubset(of: Set(Self.documents())))
+    }
+
     @Test(
         "each block appears verbatim in Tests/GuideTests (a manifest block, marked `// Package.swift`, is exempt)",
         arguments: documents()

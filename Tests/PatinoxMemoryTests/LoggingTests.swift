@@ -64,11 +64,16 @@ struct LoggingTests {
         #expect(shrank.level == .warning && shrank.metadata["path"] == path)
     }
 
-    @Test("by default a component logs to a handler that discards, and works as with a logger")
+    @Test("without a logger every component logs to one that discards, and works as with one")
     func silentByDefault() async throws {
         let cache = try Cache<Int, Int>(name: "quiet")
+        let pool = try Pool(name: "quiet", factory: TestFactory())
+        let registry = CleanupRegistry(name: "quiet")
+        for logger in [cache.logger, pool.logger, registry.logger] {
+            #expect(logger.handler is SwiftLogNoOpLogHandler, "the default discards every record")
+        }
         struct Down: Error {}
         await #expect(throws: PatinoxError.self) { _ = try await cache.get(1) { _ in throw Down() } }
-        #expect(Logger.disabled.handler is SwiftLogNoOpLogHandler, "the default discards every record")
+        await pool.shutdown()
     }
 }

@@ -164,11 +164,13 @@ public func spawn(_ words: [String], quiet: Bool = false) throws -> pid_t {
     return pid
 }
 
-/// Waits for `pid` to exit and returns its exit status.
+/// Waits for `pid` to end and returns its exit status, or 128 + the signal's number when a signal killed it
+/// (as a shell reports it), so a crash never reads as a clean exit.
 public func waitForExit(_ pid: pid_t) -> Int32 {
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-    return (status >> 8) & 0xFF
+    let signal = status & 0x7F
+    return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
 }
 
 /// Runs blocking work (processes, sleeps, pipe reads) on a thread of its own, never on the two cooperative

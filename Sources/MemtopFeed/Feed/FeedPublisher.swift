@@ -14,10 +14,10 @@ import ServiceLifecycle
 /// follows within ``eventDelay``, so a remote screen shows it one refresh later at most. Bursts of events
 /// are coalesced into one snapshot per ``minimumGap``.
 ///
-/// Every publish runs on one event loop of the client's, one at a time, so snapshots go out in the order
-/// they were taken and no event goes out twice; snapshotting and encoding hold no lock. A snapshot that
-/// cannot be encoded or published is counted (``publishFailures``, ``lastFailure``), never sent as an
-/// empty message.
+/// Every publish runs on one serial queue of its own, one at a time, so snapshots go out in the order they
+/// were taken and no event goes out twice; snapshotting and encoding hold no lock and never run on the NATS
+/// connection's event loop. A snapshot (or a batch of events) that cannot be encoded or that the client
+/// refuses is counted (``publishFailures``, ``lastFailure``), never sent as an empty message.
 public final class FeedPublisher: Sendable {
     public let engine: Engine
     public let client: NATSClient
@@ -25,7 +25,7 @@ public final class FeedPublisher: Sendable {
     public let interval: Duration
     public let allowControl: Bool
     /// Where every publish runs (see the type's documentation).
-    private let loop: any EventLoop
+    private let queue = DispatchQueue(label: "memtop.feed.publish")
     private let progress = NIOLockedValueBox(Progress())
     /// Whether an event's snapshot is scheduled, and when the last one went out.
     private let push = NIOLockedValueBox((scheduled: false, lastPush: NIODeadline.uptimeNanoseconds(0)))
@@ -55,7 +55,6 @@ public final class FeedPublisher: Sendable {
         self.name = name
         self.interval = interval
         self.allowControl = allowControl
-        self.loop = client.group.next()
     }
 
     /// What has gone out: written on the publishing loop, read from anywhere.
@@ -69,8 +68,9 @@ public final class FeedPublisher: Sendable {
 
     /// Snapshots published so far.
     public var published: Int { progress.withLockedValue { $0.published } }
-    /// Snapshots (and control replies) that could not be published: encoding failed, or the message was
-    /// larger than the broker's `max_payload`, or the connection refused it.
+    /// Snapshots, event batches and control replies that could not be published: encoding failed, or the
+    /// message was larger than the broker's `max_payload`, or the client had closed. (While the connection is
+    /// down the client keeps messages for after the reconnect, and counts what it has to drop itself.)
     public var publishFailures: Int { progress.withLockedValue { $0.failures } }
     /// Why the last failed publish failed, nil when none has.
     public var lastFailure: String? { progress.withLockedValue { $0.lastFailure } }
@@ -103,37 +103,46 @@ public final class FeedPublisher: Sendable {
             return max(Self.eventDelay, TimeAmount.nanoseconds(gapEnds.nanoseconds))
         }
         guard let delay else { return }
-        loop.scheduleTask(in: delay) { [self] in
+        client.group.next().scheduleTask(in: delay) { [self] in
             push.withLockedValue {
                 $0.scheduled = false
                 $0.lastPush = .now()
             }
-            publishOnLoop()
+            queue.async { self.publishInOrder() }
         }
     }
 
     /// Publishes one snapshot and the events since the last one now; returns once it went out (or failed).
     public func publishOnce() async {
-        try? await loop.submit { [self] in publishOnLoop() }.get()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.publishInOrder()
+                continuation.resume()
+            }
+        }
     }
 
-    /// One snapshot and its new events. Runs on ``loop`` only: that, not a lock, orders the publishes.
-    private func publishOnLoop() {
-        loop.preconditionInEventLoop()
+    /// One snapshot, then its new events. Runs on ``queue`` only: that, not a lock, orders the publishes. The
+    /// events are a separate message: when they cannot go out the snapshot still does, and they are dropped
+    /// (counted), so one oversized batch cannot stop the feed.
+    private func publishInOrder() {
+        dispatchPrecondition(condition: .onQueue(queue))
         let snapshot = engine.snapshot()
-        let lastEvent = progress.withLockedValue { $0.lastEvent }
-        let fresh = snapshot.events.filter { $0.at > lastEvent }
         do {
-            let payload = try snapshot.jsonData()
-            let events = fresh.isEmpty ? nil : try StreamingJSONEncoder().encode(fresh)
-            try client.publish(payload, to: FeedSubjects.snapshot(name))
-            if let events { try client.publish(events, to: FeedSubjects.events(name)) }
-            progress.withLockedValue { progress in
-                progress.published += 1
-                if let newest = fresh.last { progress.lastEvent = newest.at }
-            }
+            try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))
+            progress.withLockedValue { $0.published += 1 }
         } catch {
             recordFailure("snapshot of '\(name)' not published: \(error)")
+            return
+        }
+        let lastEvent = progress.withLockedValue { $0.lastEvent }
+        let fresh = snapshot.events.filter { $0.at > lastEvent }
+        guard let newest = fresh.last else { return }
+        progress.withLockedValue { $0.lastEvent = newest.at }
+        do {
+            try client.publish(try StreamingJSONEncoder().encode(fresh), to: FeedSubjects.events(name))
+        } catch {
+            recordFailure("\(fresh.count) event(s) of '\(name)' not published: \(error)")
         }
     }
 

@@ -12,6 +12,9 @@ struct CacheShard<Key: Hashable, Value> {
     @usableFromInline var freeSlots: [Int32] = []
     /// Entries with an expiry, soonest first: what a sweep visits.
     var expiry = ExpiryQueue()
+    /// Live nodes in ``expiry`` after its last compaction: it compacts again when it holds twice that (plus
+    /// 1,024), so stale nodes never outnumber the live ones by more than that.
+    var expiryLiveAtCompaction = 0
     @usableFromInline let policy: CachePolicy
     /// LRU and SIEVE use `main` only; W-TinyLFU uses `main` as its window plus probation and protected.
     @usableFromInline var main = EntryList()
@@ -194,9 +197,10 @@ struct CacheShard<Key: Hashable, Value> {
             generation: meta[Int(slot)].expiryGeneration
         )
         expiry.schedule(node)
-        if expiry.count > 2 * count + 1_024 {
+        if expiry.count > 2 * expiryLiveAtCompaction + 1_024 {
             let (entries, meta) = (entries, meta)  // read beside the queue being rebuilt (no copy: no write)
             expiry.compact { Self.isLive($0, entries: entries, meta: meta) }
+            expiryLiveAtCompaction = expiry.count
         }
     }
 
@@ -252,6 +256,10 @@ struct CacheShard<Key: Hashable, Value> {
         entries[Int(slot)] = nil
         resetMeta(slot)
         freeSlots.append(slot)
+        if index.count == 0 && !expiry.isEmpty {  // an empty shard has nothing to expire: drop the stale nodes
+            expiry.removeAll()
+            expiryLiveAtCompaction = 0
+        }
     }
 
     private mutating func changeWeight(_ slot: Int32, to weight: Int) {

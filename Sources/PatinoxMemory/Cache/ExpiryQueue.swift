@@ -6,8 +6,9 @@
 ///   one live node; every older node of the slot (an earlier write, an entry since removed) is stale.
 /// - A read that extends a time-to-idle only moves the entry's `expiresAt`. When its node comes due the
 ///   sweep finds it not yet expired and schedules it again, at the new time.
-/// - Stale nodes are dropped when they come due, and all at once when they outnumber the live ones
-///   (``compact(isLive:)``), so the heap holds at most about twice the entries that can expire.
+/// - Stale nodes are dropped when they come due, and all at once (``compact(isLive:)``) when the queue has
+///   grown to twice its live size at the last compaction plus 1,024, so it holds at most about twice the
+///   entries that can expire; a shard that empties drops its queue.
 @usableFromInline
 struct ExpiryQueue: Sendable {
     @usableFromInline

@@ -99,4 +99,20 @@ struct ExpiryQueueTests {
         #expect(shard.removeExpired(now: 1_000_000, into: &removals) == 1_000)
         #expect(shard.expiry.isEmpty)
     }
+
+    @Test("the bound follows the entries that can expire, not all entries; an emptied shard drops its queue")
+    func boundFollowsExpiringEntries() {
+        var shard = shard()
+        var removals: [CacheShard<Int, Int>.Removal] = []
+        for key in 0..<10_000 {  // no expiry: these never enter the queue
+            shard.put(key, hash: key.hashValue, key, weight: 1, liveUntil: .max, now: 0, removals: &removals)
+        }
+        for round in 0..<5_000 {  // one key with a time-to-live, rewritten (each write a new node)
+            let liveUntil = UInt64(1_000_000 - round)
+            shard.put(-1, hash: (-1).hashValue, round, weight: 1, liveUntil: liveUntil, now: 0, removals: &removals)
+        }
+        #expect(shard.expiry.count <= 2 * 1 + 1_024 + 1, "\(shard.expiry.count) nodes for one expiring entry")
+        for key in -1..<10_000 { shard.remove(key, hash: key.hashValue, cause: .removed, into: &removals) }
+        #expect(shard.count == 0 && shard.expiry.isEmpty)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import MemtopTestSupport
+import ServiceLifecycleTestKit
 import Testing
 
 @testable import PatinoxMemory
@@ -11,17 +12,33 @@ import Testing
 /// The pool as a swift-service-lifecycle service: it drains on graceful shutdown instead of cutting leases off.
 @Suite("Pool as a service (swift-service-lifecycle)", .timeLimit(.minutes(1)))
 struct PoolServiceTests {
-    @Test("run() returns once the pool has shut down: a lease held at cancellation finishes first")
+    @Test("at graceful shutdown run() drains: a lease held then finishes first, and run() returns once closed")
     func runDrains() async throws {
+        let pool = try Pool(name: "svc", factory: TestFactory())
+        try await testGracefulShutdown { trigger in
+            let running = Task { try await pool.run() }
+            let lease = try await pool.acquire()
+            trigger.triggerGracefulShutdown()
+            #expect(await eventually { pool.status().phase == .shuttingDown }, "new acquires now fail")
+            await #expect(throws: PatinoxError.self) { _ = try await pool.acquire() }
+            #expect(pool.status().leased == 1, "the lease is not cut off")
+            pool.release(lease)
+            try await running.value
+        }
+        #expect(pool.status().phase == .closed && pool.status().leased == 0)
+    }
+
+    @Test("cancelled (the group gives up), run() closes leased connections at once instead of waiting 30 s")
+    func cancellationCloses() async throws {
         let pool = try Pool(name: "svc", factory: TestFactory())
         let running = Task { try await pool.run() }
         let lease = try await pool.acquire()
+        let started = ContinuousClock.now
         running.cancel()
-        #expect(await eventually { pool.status().phase == .shuttingDown }, "new acquires now fail")
-        await #expect(throws: PatinoxError.self) { _ = try await pool.acquire() }
-        pool.release(lease)
         try await running.value
-        #expect(pool.status().phase == .closed && pool.status().leased == 0)
+        #expect(ContinuousClock.now - started < .seconds(5), "not the 30 s shutdownDeadline")
+        #expect(pool.status().phase == .closed && pool.status().counters.closed >= 1)
+        pool.release(lease)  // a late release of a force-closed lease is ignored
     }
 
     @Test("SIGTERM to a process holding three leases: the work in hand finishes, every connection closes, exit 0")
