@@ -16,10 +16,7 @@ struct ExamplePublisherTests {
     func publishes() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "no \(Self.binary.path)")
         let server = try await NATSServerProcess()
-        let viewer = try await server.client()
-        let inbox = Inbox()
-        viewer.subscribe(FeedSubjects.snapshot("example")) { inbox.add($0) }
-        try await Task.sleep(for: .milliseconds(100))  // the SUB reaches the server before the first PUB
+        let (viewer, inbox) = try await server.snapshotsOf("example")
         let pid = try spawn([Self.binary.path, server.url, "2"])
         let status = try await onThread { waitForExit(pid) }
         #expect(status == 0, "memtop-publish-example exited \(status)")

@@ -195,10 +195,7 @@ struct FeedTests {
     func lastSnapshotAtShutdown() async throws {
         let server = try await NATSServerProcess()
         let publisherClient = try await server.client()
-        let viewer = try await server.client()
-        let inbox = Inbox()
-        viewer.subscribe(FeedSubjects.snapshot("leaving")) { inbox.add($0) }
-        try await Task.sleep(for: .milliseconds(100))  // the SUB reaches the server before the PUBs
+        let (viewer, inbox) = try await server.snapshotsOf("leaving")
         let engine = Engine(name: "leaving")
         let publisher = try FeedPublisher(
             engine: engine,
@@ -224,10 +221,7 @@ struct FeedTests {
         let server = try await NATSServerProcess(config: "max_payload: 512")
         let capture = LogCapture()
         let publisherClient = try await server.client(logger: capture.logger)
-        let viewer = try await server.client()
-        let inbox = Inbox()
-        viewer.subscribe(FeedSubjects.snapshot("big")) { inbox.add($0) }
-        try await Task.sleep(for: .milliseconds(100))  // the SUB reaches the server before the PUBs
+        let (viewer, inbox) = try await server.snapshotsOf("big")
         let engine = Engine(name: "big")
         var configuration = CacheConfiguration<Int, Int>()
         configuration.maximumCount = 10

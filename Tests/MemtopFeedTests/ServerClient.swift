@@ -9,4 +9,14 @@ extension NATSServerProcess {
         options.logger = logger
         return try await NATSClient.connect(options)
     }
+
+    /// A client that collects `engine`'s snapshots in an inbox, subscribed by the time this returns (so the
+    /// server has the SUB before any PUB that follows).
+    func snapshotsOf(_ engine: String) async throws -> (client: NATSClient, inbox: Inbox) {
+        let viewer = try await client()
+        let inbox = Inbox()
+        viewer.subscribe(FeedSubjects.snapshot(engine)) { inbox.add($0) }
+        try await Task.sleep(for: .milliseconds(100))
+        return (viewer, inbox)
+    }
 }

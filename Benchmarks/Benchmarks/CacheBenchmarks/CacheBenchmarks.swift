@@ -30,15 +30,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One sample per iteration: each sweep needs its own expired entries.
+    let sweepConfiguration = Benchmark.Configuration(
+        metrics: [.wallClock, .mallocCountTotal],
+        scalingFactor: .one,
+        maxDuration: .seconds(5),
+        maxIterations: 100
+    )
+
     // Expiry costs what expired, not what is stored: 1,000,000 entries with a time-to-live, none of them due.
     Benchmark(
         "Cache: expiry sweep, 1M entries, none expired",
-        configuration: .init(
-            metrics: [.wallClock, .mallocCountTotal],
-            scalingFactor: .one,
-            maxDuration: .seconds(5),
-            maxIterations: 100
-        )
+        configuration: sweepConfiguration
     ) { benchmark in
         let fixture = try SweepFixture.shared.get()
         benchmark.startMeasurement()
@@ -49,12 +52,7 @@ let benchmarks: @Sendable () -> Void = {
     // ... and with 1 % of them due: the removals themselves, the same before and after.
     Benchmark(
         "Cache: expiry sweep, 1M entries, 1% expired",
-        configuration: .init(
-            metrics: [.wallClock, .mallocCountTotal],
-            scalingFactor: .one,
-            maxDuration: .seconds(5),
-            maxIterations: 100
-        )
+        configuration: sweepConfiguration
     ) { benchmark in
         let fixture = try SweepFixture.shared.get()
         for key in 0..<10_000 { fixture.cache.put(key, key, timeToLive: .seconds(1)) }
