@@ -216,6 +216,33 @@ struct FeedTests {
         await viewer.close()
     }
 
+    @Test("on a manual clock the publishing interval is manual time: a snapshot per interval advanced")
+    func manualInterval() async throws {
+        let server = try await NATSServerProcess()
+        let publisherClient = try await server.client()
+        let (viewer, inbox) = try await server.snapshotsOf("timed")
+        let clock = ManualClock()
+        let publisher = try FeedPublisher(
+            engine: Engine(name: "timed"),
+            client: publisherClient,
+            name: "timed",
+            interval: .seconds(10),
+            allowControl: false,
+            clock: clock
+        )
+        let running = Task { await publisher.run() }
+        for expected in 1...3 {
+            #expect(await eventually { inbox.count == expected && clock.sleeperCount == 1 }, "\(inbox.count)")
+            clock.advance(by: .seconds(10))
+        }
+        #expect(await eventually { inbox.count == 4 && clock.sleeperCount == 1 }, "one per interval: \(inbox.count)")
+        running.cancel()
+        await running.value
+        #expect(await eventually { inbox.count == 5 }, "and the last snapshot when it stops: \(inbox.count)")
+        await publisherClient.close()
+        await viewer.close()
+    }
+
     @Test("a snapshot the broker refuses (over max_payload) is counted and said, never sent empty")
     func refusedSnapshot() async throws {
         let server = try await NATSServerProcess(config: "max_payload: 512")

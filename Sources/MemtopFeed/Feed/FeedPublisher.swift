@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import MemtopSource
 import NIOConcurrencyHelpers
-import NIOCore
 import PatinoxMemory
 import ServiceLifecycle
 
@@ -28,18 +27,21 @@ public final class FeedPublisher: Sendable {
     private let queue = DispatchQueue(label: "memtop.feed.publish")
     private let progress = NIOLockedValueBox(Progress())
     /// Whether an event's snapshot is scheduled, and when the last one went out.
-    private let push = NIOLockedValueBox((scheduled: false, lastPush: NIODeadline.uptimeNanoseconds(0)))
+    private let push = NIOLockedValueBox((scheduled: false, lastPush: MonotonicInstant.zero))
+    /// What the interval, the event delay and the gap between pushes are measured on.
+    private let clock: any MonotonicClock
     /// How long an event waits for others to join it before its snapshot goes out.
-    public static let eventDelay = TimeAmount.milliseconds(2)
+    public static let eventDelay = Duration.milliseconds(2)
     /// The least time between two snapshots pushed by events (interval snapshots do not count).
-    public static let minimumGap = TimeAmount.milliseconds(50)
+    public static let minimumGap = Duration.milliseconds(50)
 
     public init(
         engine: Engine,
         client: NATSClient,
         name: String,
         interval: Duration = .milliseconds(250),
-        allowControl: Bool
+        allowControl: Bool,
+        clock: any MonotonicClock = SystemClock()
     ) throws(PatinoxError) {
         guard FeedSubjects.isValidEngineName(name) else {
             throw .invalidInput(
@@ -55,6 +57,7 @@ public final class FeedPublisher: Sendable {
         self.name = name
         self.interval = interval
         self.allowControl = allowControl
+        self.clock = clock
     }
 
     /// What has gone out: written on the publishing loop, read from anywhere.
@@ -88,25 +91,26 @@ public final class FeedPublisher: Sendable {
         await cancelWhenGracefulShutdown { [self] in
             while !Task.isCancelled {
                 await publishOnce()
-                try? await Task.sleep(for: interval)
+                try? await clock.sleep(for: interval)
             }
         }
         await publishOnce()
     }
 
-    /// Schedules one snapshot soon (on an event loop thread, never on the thread that recorded the event).
+    /// Schedules one snapshot soon (in a task of its own, never on the thread that recorded the event).
     func eventRecorded() {
-        let delay: TimeAmount? = push.withLockedValue { push in
+        let now = clock.now()
+        let delay: Duration? = push.withLockedValue { push in
             guard !push.scheduled else { return nil }
             push.scheduled = true
-            let gapEnds = push.lastPush + Self.minimumGap - .now()
-            return max(Self.eventDelay, TimeAmount.nanoseconds(gapEnds.nanoseconds))
+            return max(Self.eventDelay, now.duration(to: push.lastPush + Self.minimumGap))
         }
         guard let delay else { return }
-        client.group.next().scheduleTask(in: delay) { [self] in
+        Task { [self, clock] in  // one at a time: `scheduled` stays set until it has run
+            try? await clock.sleep(for: delay)
             push.withLockedValue {
                 $0.scheduled = false
-                $0.lastPush = .now()
+                $0.lastPush = clock.now()
             }
             queue.async { self.publishInOrder() }
         }
