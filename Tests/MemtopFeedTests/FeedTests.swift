@@ -130,7 +130,7 @@ struct FeedTests {
                 for publisher in publishers { group.addTask { await publisher.run() } }
             }
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID()).ndjson").path
+        let path = temporaryPath("recording.ndjson")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let recorder = try RecordingWriter(path: path, header: RecordingHeader(engine: "shop", source: server.url))
         let source = RemoteSource(client: viewerClient, engine: nil, recorder: recorder)

@@ -24,7 +24,7 @@ struct ReplayAndConfigSourceTests {
             let frame = Recording.Frame(at: Double(second), snapshot: snapshot)
             lines.append(String(decoding: try JSONEncoder().encode(frame), as: UTF8.self))
         }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID()).ndjson").path
+        let path = temporaryPath("replay.ndjson")
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }

@@ -14,7 +14,7 @@ struct Tmux {
     /// `.requires(.tmux)`).
     func run(_ arguments: [String]) throws -> String {
         try TestRequirement.tmux.require()
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID()).out").path
+        let outputPath = temporaryPath("tmux.out")
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let quoted = (["/usr/bin/tmux", "-L", socket] + arguments).map {
             "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"

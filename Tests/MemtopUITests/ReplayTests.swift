@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import NIOConcurrencyHelpers
 import PatinoxMemory
 import Testing
@@ -28,10 +29,6 @@ struct ReplayTests {
         #expect(clock.speed == 0.25 && clock.status(at: 401).badge == "PLAY ×0.25")
         for _ in 0..<10 { clock.apply(.faster, at: 401) }
         #expect(clock.speed == 16)
-    }
-
-    func temporaryPath(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID().uuidString)-\(name)").path
     }
 
     @Test("a recording written frame by frame reads back whole, header included")

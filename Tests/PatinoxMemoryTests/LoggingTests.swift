@@ -54,9 +54,9 @@ struct LoggingTests {
         let failed = try #require(capture.records(containing: "cleanup failed").first)
         #expect(failed.level == .error && failed.metadata["registry"] == "sockets")
 
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.file("shrinking", bytes: 1 << 20)
+        let path = try folder.file("shrinking", bytes: 1 << 20)
         let mapping = try MappedFile<UInt64>(path: path, registry: registry)
         truncate(path, 4096)
         #expect(throws: PatinoxError.self) { _ = try mapping.element(at: 100_000) }

@@ -12,10 +12,11 @@ struct EngineTests {
         let pool: Pool<TestFactory>
         let cache: Cache<Int, Int>
         let registry: CleanupRegistry
-        let folder = TemporaryFolder()
+        let folder: TemporaryFolder
         let mapping: MappedFile<UInt64>
 
         init() throws {
+            folder = try TemporaryFolder()
             engine = Engine(name: "shop", clock: clock)
             var poolConfiguration = PoolConfiguration()
             poolConfiguration.minimumConnections = 2
@@ -31,7 +32,7 @@ struct EngineTests {
             cacheConfiguration.shards = 1
             cache = try Cache(name: "users", configuration: cacheConfiguration, clock: clock, monitor: engine.monitor())
             registry = CleanupRegistry(name: "requests", clock: clock)
-            let path = folder.file("index", bytes: 1 << 20)
+            let path = try folder.file("index", bytes: 1 << 20)
             mapping = try MappedFile<UInt64>(path: path)
             engine.register(pool)
             engine.register(cache)

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import Testing
 
 @testable import PatinoxMemory
@@ -6,25 +7,6 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// A temporary folder removed at the end of the test.
-struct TemporaryFolder {
-    let path: String
-    init() {
-        var template = Array("/tmp/memtop-test-XXXXXX".utf8CString)
-        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-    }
-    func file(_ name: String, bytes: Int) -> String {
-        let file = "\(path)/\(name)"
-        let descriptor = open(file, O_CREAT | O_RDWR | O_TRUNC, 0o644)
-        ftruncate(descriptor, off_t(bytes))
-        close(descriptor)
-        return file
-    }
-    /// Not `system("rm -rf …")`: system() ignores SIGINT in the whole process while it runs, which made the
-    /// signal tests in this process lose a signal.
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-}
 
 func residentBytes() -> Int {
     let descriptor = open("/proc/self/statm", O_RDONLY)
@@ -58,9 +40,9 @@ func openDescriptorCount(into folder: String) -> Int {
 struct MappedFileTests {
     @Test("a 1 GiB sparse file is read at scattered offsets with resident memory staying flat")
     func sparseGigabyte() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.file("sparse", bytes: 1 << 30)
+        let path = try folder.file("sparse", bytes: 1 << 30)
         let before = residentBytes()
         let mapping = try MappedFile<UInt64>(path: path)
         try mapping.advise(.random)  // scattered reads: no read-ahead around each fault
@@ -78,9 +60,9 @@ struct MappedFileTests {
 
     @Test("a read-write mapping persists across sync and reopen")
     func persistence() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.file("data", bytes: 4096 * 4)
+        let path = try folder.file("data", bytes: 4096 * 4)
         do {
             let mapping = try MappedFile<Int32>(path: path, mode: .readWrite)
             for index in stride(from: 0, to: mapping.count, by: 97) { try mapping.setElement(Int32(index), at: index) }
@@ -98,9 +80,9 @@ struct MappedFileTests {
 
     @Test("every accessor is bounds-checked and says the index and count")
     func outOfBounds() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.file("small", bytes: 80)
+        let path = try folder.file("small", bytes: 80)
         let mapping = try MappedFile<UInt64>(path: path, mode: .readWrite)
         func expectOut(_ body: () throws -> Void) {
             #expect {
@@ -130,10 +112,10 @@ struct MappedFileTests {
 
     @Test("a file truncated by someone else raises an error instead of SIGBUS (checkSize and copyReads)")
     func truncatedFile() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
         for safety in [MappedFile<UInt64>.Safety.checkSize, .copyReads] {
-            let path = folder.file("shrinking", bytes: 1 << 20)
+            let path = try folder.file("shrinking", bytes: 1 << 20)
             let mapping = try MappedFile<UInt64>(path: path, safety: safety)
             #expect(try mapping.element(at: 100_000) == 0)
             truncate(path, 4096)  // another "process" shrinks the file
@@ -148,9 +130,9 @@ struct MappedFileTests {
 
     @Test("10,000 map/unmap cycles leave the open file count unchanged and are all counted")
     func noDescriptorLeak() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let path = folder.file("cycle", bytes: 8192)
+        let path = try folder.file("cycle", bytes: 8192)
         let registry = CleanupRegistry(name: "mappings")
         let before = openDescriptorCount(into: folder.path)
         for index in 0..<10_000 {

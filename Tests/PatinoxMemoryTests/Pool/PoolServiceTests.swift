@@ -46,7 +46,7 @@ struct PoolServiceTests {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("memtop-graceful-example").path
         #expect(FileManager.default.isExecutableFile(atPath: binary), "no \(binary)")
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("graceful-\(UUID()).out").path
+        let output = temporaryPath("graceful.out")
         defer { try? FileManager.default.removeItem(atPath: output) }
         let pid = try spawn(["/bin/sh", "-c", "exec '\(binary)' 0.8 > '\(output)' 2>&1"])
         func printed() -> String { (try? String(contentsOfFile: output, encoding: .utf8)) ?? "" }

@@ -4,54 +4,6 @@ import Testing
 
 @testable import PatinoxMemory
 
-/// A connection factory for tests: connections are numbers; it counts what the pool does with them and
-/// can be told to fail.
-final class TestFactory: ConnectionFactory {
-    struct State {
-        var nextConnection = 1
-        var created = 0
-        var closed: [Int] = []
-        var validations = 0
-        var failCreates = false
-        var healthy = true
-    }
-    let state = NIOLockedValueBox(State())
-
-    struct Refused: Error {}
-
-    func makeConnection() async throws -> Int {
-        try state.withLockedValue { state in
-            if state.failCreates { throw Refused() }
-            state.created += 1
-            defer { state.nextConnection += 1 }
-            return state.nextConnection
-        }
-    }
-
-    func validate(_ connection: Int) async -> Bool {
-        state.withLockedValue { state in
-            state.validations += 1
-            return state.healthy
-        }
-    }
-
-    func close(_ connection: Int) async {
-        state.withLockedValue { $0.closed.append(connection) }
-    }
-
-    var created: Int { state.withLockedValue { $0.created } }
-    var closed: [Int] { state.withLockedValue { $0.closed } }
-}
-
-/// A monitor that keeps everything it is told.
-final class RecordingMonitor: Monitor {
-    let events = NIOLockedValueBox<[MonitorEvent]>([])
-    let samples = NIOLockedValueBox<[MonitorSample]>([])
-    func record(_ event: MonitorEvent) { events.withLockedValue { $0.append(event) } }
-    func sample(_ sample: MonitorSample) { samples.withLockedValue { $0.append(sample) } }
-    func operations() -> [String] { events.withLockedValue { $0.map(\.operation) } }
-}
-
 /// A pool named "t" over `factory`, configured like `PoolTests.configuration(configure)`.
 func makeTestPool<Factory: ConnectionFactory>(
     factory: Factory,
