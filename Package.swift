@@ -104,8 +104,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // The smallest publishing service: PatinoxMemory and the feed, no UI (CI checks it links no ncurses).
-        // A pool and its workload in a swift-service-lifecycle ServiceGroup: SIGTERM drains it (ExampleServiceTests).
+        // A pool and its workload in a swift-service-lifecycle ServiceGroup: SIGTERM drains it (PoolServiceTests).
         .executableTarget(
             name: "memtop-graceful-example",
             dependencies: [
@@ -115,6 +114,7 @@ let package = Package(
             ],
             path: "Examples/GracefulShutdown"
         ),
+        // The smallest publishing service: PatinoxMemory and the feed, no UI (CI checks it links no ncurses).
         .executableTarget(
             name: "memtop-publish-example",
             dependencies: ["PatinoxMemory", "MemtopFeed", "MemtopSource"],

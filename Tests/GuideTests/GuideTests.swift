@@ -8,10 +8,6 @@ import Testing
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
 
-func temporaryFile(_ name: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("guide-\(UUID().uuidString.prefix(8))-\(name)")
-}
-
 @Suite("docs/GUIDE.md, run step by step", .serialized, .timeLimit(.minutes(2)))
 struct GuideWalkthroughTests {
     @Test("pool, cache, guards, scope, mapped file, live configuration, faults: each step does what the guide says")
@@ -24,7 +20,7 @@ struct GuideWalkthroughTests {
         #expect(try await userName(1, users: users, pool: pool).contains("users WHERE id = 1"))
         #expect(users.status().stats.hits == 1 && users.status().stats.loads == 1, "the second read is a hit")
 
-        let exported = temporaryFile("export.txt")
+        let exported = temporaryURL("guide-export.txt")
         defer { try? FileManager.default.removeItem(at: exported) }
         try await export(["a", "b"], to: exported)
         #expect(try String(contentsOf: exported, encoding: .utf8) == "a\nb\n")
@@ -32,16 +28,16 @@ struct GuideWalkthroughTests {
         #expect(outcomes.count == 1 && outcomes.allSatisfy(\.succeeded))
         #expect(
             !FileManager.default.fileExists(
-                atPath: temporaryFile("").deletingLastPathComponent().appendingPathComponent("scratch-1").path
+                atPath: FileManager.default.temporaryDirectory.appendingPathComponent("scratch-1").path
             )
         )
 
-        let pricesFile = temporaryFile("prices.bin")
+        let pricesFile = temporaryURL("guide-prices.bin")
         defer { try? FileManager.default.removeItem(at: pricesFile) }
         try [UInt64](arrayLiteral: 10, 20, 30, 40, 50).withUnsafeBytes { try Data($0).write(to: pricesFile) }
         #expect(try firstPrices(path: pricesFile.path, engine: engine) == [10, 20, 30, 40])
 
-        let settings = temporaryFile("memory.json")
+        let settings = temporaryURL("guide-memory.json")
         defer { try? FileManager.default.removeItem(at: settings) }
         try #"{"pools": {"db": {"maximum": 12}}}"#.write(to: settings, atomically: true, encoding: .utf8)
         let (live, tasks) = try await liveConfiguration(file: settings.path)

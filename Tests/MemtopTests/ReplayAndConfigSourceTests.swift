@@ -73,7 +73,7 @@ struct ReplayAndConfigSourceTests {
 
     @Test("a config whose source is a broker makes memtop attach to it (an unreachable one is a clear error)")
     func configSourceAttaches() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID())")
+        let folder = temporaryURL("config-source")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = folder.appendingPathComponent("config.toml").path

@@ -117,7 +117,7 @@ struct ScenarioRunTests {
 
     @Test("a bad scenario file stops memtop with the file, line and field, and a non-zero status")
     func badScenarioFile() async throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID()).toml")
+        let file = temporaryURL("bad.toml")
         try "name = \"bad\"\n[[phase]]\nduration_seconds = 2\nrate = \"lots\"\nconcurrency = 1\n"
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }

@@ -1,4 +1,5 @@
 import Foundation
+import MemtopTestSupport
 import PatinoxMemory
 import Testing
 
@@ -28,7 +29,7 @@ struct ThemeAndConfigTests {
             #expect(error.context.location == SourceLocation(file: "themes/x.toml", line: 3))
             #expect(error.description.contains("roles.text") && error.description.contains("purple-ish"))
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID())")
+        let folder = temporaryURL("themes")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "name = \"broken\"\n[roles]\ntitel = \"red\"\n".write(
@@ -146,7 +147,7 @@ struct ThemeAndConfigTests {
         ]
     )
     func badConfig(text: String, line: Int, key: String) throws {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID()).toml")
+        let file = temporaryURL("config.toml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(throws: PatinoxError.self) { try UserConfig.load(path: file.path) }

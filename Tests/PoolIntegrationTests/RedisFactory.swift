@@ -1,3 +1,4 @@
+import MemtopTestSupport
 import NIOCore
 import NIOPosix
 import PatinoxMemory
@@ -33,7 +34,7 @@ enum RedisServer {
         ProcessInfoLite.environment("REDIS_PORT").flatMap(Int.init)
     }
     /// In CI the server must be there: tests that need it run (and fail loudly) instead of being skipped.
-    static var mustRun: Bool { port != nil || ProcessInfoLite.environment("CI") == "true" }
+    static var mustRun: Bool { port != nil || isContinuousIntegration }
 }
 
 #if canImport(Glibc)

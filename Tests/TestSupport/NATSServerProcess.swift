@@ -20,7 +20,7 @@ public final class NATSServerProcess: @unchecked Sendable {
     /// `.requires(.natsServer)`, so this happens only in CI, where it must fail the test).
     public init(config: String? = nil) async throws {
         try TestRequirement.natsServer.require()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nats-\(UUID())")
+        let directory = temporaryURL("nats")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         portsDirectory = directory.path
         if let config {

@@ -4,10 +4,13 @@ import Foundation
     import Glibc
 #endif
 
-/// A path in the temporary directory no other test uses: `temporaryPath("replay.ndjson")`.
-public func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID().uuidString.prefix(8))-\(name)").path
+/// A location in the temporary directory no other test uses: `temporaryURL("replay.ndjson")`.
+public func temporaryURL(_ name: String) -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("memtop-\(UUID().uuidString.prefix(8))-\(name)")
 }
+
+/// ``temporaryURL(_:)`` as a path.
+public func temporaryPath(_ name: String) -> String { temporaryURL(name).path }
 
 /// A temporary folder, removed by ``remove()`` at the end of the test.
 public struct TemporaryFolder: Sendable {

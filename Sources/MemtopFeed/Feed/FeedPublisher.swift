@@ -60,7 +60,7 @@ public final class FeedPublisher: Sendable {
         self.clock = clock
     }
 
-    /// What has gone out: written on the publishing loop, read from anywhere.
+    /// What has gone out: written on the publishing queue, read from anywhere.
     struct Progress {
         /// The newest event published (its `at`), so the next publish sends only newer ones.
         var lastEvent: UInt64 = 0
