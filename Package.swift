@@ -165,6 +165,8 @@ let package = Package(
             dependencies: [
                 "MemtopFeed", "MemtopTestSupport", "PatinoxConfiguration", "PatinoxMemory",
                 .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -177,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MemtopWorkloadTests",
-            dependencies: ["MemtopWorkload", "MemtopTOML", "PatinoxMemory"]
+            dependencies: ["MemtopWorkload", "MemtopTestSupport", "MemtopTOML", "PatinoxMemory"]
         ),
         .testTarget(
             name: "MemtopTests",

@@ -47,8 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         let app = TerminalApp(source: source, options: settings.options)
         defer { load.cancel() }
         try await app.run()
-        load.cancel()
+        await service.shutdown()  // drains the pool; run() then returns
         await load.value
-        await service.shutdown()
     }
 }

@@ -59,9 +59,8 @@ struct PublishCommand: AsyncParsableCommand {
         await waitUntilStopped(seconds: seconds)
         feed.cancel()
         await feed.value  // its last snapshot goes out before the client closes
-        load.cancel()
+        await service.shutdown()  // drains the pool; run() then returns
         await load.value
-        await service.shutdown()
         await client.close()
         print(
             "published \(publisher.published) snapshot(s)"

@@ -54,9 +54,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             }
             fflush(nil)  // all streams: a pipe reader sees each snapshot as it is taken
         } while ContinuousClock.now < deadline
-        load.cancel()
+        await service.shutdown()  // drains the pool; run() then returns
         await load.value
-        await service.shutdown()
     }
 
     static func summary(_ snapshot: EngineSnapshot, phase: String) -> String {

@@ -2,9 +2,11 @@
 // of those documents appears here verbatim (GuideDocumentTests checks it). Edit both together.
 import Configuration
 import Foundation
+import Logging
 import MemtopFeed
 import PatinoxConfiguration
 import PatinoxMemory
+import ServiceLifecycle
 import SystemPackage
 
 // MARK: - A stand-in for a database driver (the guide's "your driver")
@@ -43,6 +45,12 @@ func makePool(engine: Engine) throws -> Pool<DatabaseFactory> {
     )
     engine.register(pool)
     return pool
+}
+
+func serve(pool: Pool<DatabaseFactory>, app: some Service) async throws {
+    let logger = Logger(label: "shop")
+    let group = ServiceGroup(services: [pool, app], gracefulShutdownSignals: [.sigterm], logger: logger)
+    try await group.run()  // until SIGTERM: the app stops taking work, then the pool drains
 }
 
 func order(_ id: Int, pool: Pool<DatabaseFactory>) async throws -> String {
@@ -176,10 +184,13 @@ struct FailureLog: Monitor {
 func readmeTour(broker: String) async throws -> (String, Task<Void, Never>) {
     let engine = Engine(name: "shop")
     let pool = try makePool(engine: engine)  // your driver's ConnectionFactory, sized (docs/GUIDE.md §2)
+    let running = Task { try await pool.run() }  // or in your ServiceGroup, where SIGTERM drains it (§2)
     let users = try makeUserCache(engine: engine)  // W-TinyLFU, 50,000 entries, 5-minute TTL (§3)
     let name = try await users.get(42) { id in
         try await pool.withConnection { try await $0.query("SELECT name FROM users WHERE id = \(id)") }
     }
     let publishing = try await publish(engine: engine, broker: broker)  // then: memtop attach (§7)
+    await pool.shutdown(deadline: .seconds(1))
+    try await running.value
     return (name, publishing)
 }

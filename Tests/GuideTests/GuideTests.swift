@@ -13,7 +13,7 @@ struct GuideWalkthroughTests {
     @Test("pool, cache, guards, scope, mapped file, live configuration, faults: each step does what the guide says")
     func walkthrough() async throws {
         let engine = Engine(name: "shop")
-        let pool = try makePool(engine: engine)
+        let pool = try makePool(engine: engine).running()
         #expect(try await order(7, pool: pool).contains("orders WHERE id = 7"))
         let users = try makeUserCache(engine: engine)
         _ = try await userName(1, users: users, pool: pool)
@@ -60,7 +60,7 @@ struct GuideWalkthroughTests {
     func publishing() async throws {
         let server = try await NATSServerProcess()
         let engine = Engine(name: "shop")
-        let pool = try makePool(engine: engine)
+        let pool = try makePool(engine: engine).running()
         let listener = try await NATSClient.connect(try NATSOptions(url: server.url))
         let received = SharedData(name: "received", [String]())
         listener.subscribe("memtop.v1.shop.snapshot") { message in
@@ -93,7 +93,7 @@ struct GuideWalkthroughTests {
             configuration: configuration,
             factory: DatabaseFactory(url: "x"),
             monitor: log
-        )
+        ).running()
         let lease = try await pool.acquire()
         do {
             _ = try await pool.acquire()

@@ -1,36 +1,41 @@
 import Foundation
+import MemtopTestSupport
 import PatinoxMemory
 import Testing
 
 @testable import MemtopWorkload
 
-/// Each test runs a tiny scenario against the real components and watches the engine's snapshots for the
-/// signature of its story. Other suites share the two cores, so the tests poll for an effect instead of
-/// asserting after a fixed time; the suite runs its tests one at a time and at modest rates, so that its
-/// request loops never starve the timing-sensitive suites running beside it.
+/// Each test runs a tiny scenario against the real components, on a manual clock that a ``ClockDriver`` moves
+/// on in small steps (scenario seconds pass in a fraction of real time), and watches the engine's snapshots
+/// for the signature of its story. The tests poll for an effect instead of asserting after a fixed time; the
+/// suite runs its tests one at a time and at modest rates, so that its request loops never starve the
+/// timing-sensitive suites running beside it.
 @Suite("Synthetic service", .serialized, .timeLimit(.minutes(2)))
 struct SyntheticServiceTests {
     func scenario(_ body: String) throws -> Scenario {
         try Scenario.parse("name = \"test\"\nrepeat = false\n" + body, file: "test.toml")
     }
 
-    /// Runs `scenario` until `condition` holds for a snapshot (up to `seconds`), returns that snapshot.
+    /// Runs `scenario` on a manual clock until `condition` holds for a snapshot (up to `seconds` of scenario
+    /// time), returns that snapshot.
     func run(
         _ scenario: Scenario,
         seconds: Double = 20,
         until condition: (EngineSnapshot) -> Bool
     ) async throws -> (EngineSnapshot, SyntheticService) {
-        let service = try SyntheticService(scenario: scenario)
+        let clock = ManualClock()
+        let service = try SyntheticService(scenario: scenario, clock: clock)
+        let driver = ClockDriver(clock)
         let load = Task { await service.run() }
-        let deadline = ContinuousClock.now + .seconds(seconds)
+        let deadline = clock.now() + .seconds(seconds)
         var snapshot = service.engine.snapshot()
-        while !condition(snapshot), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
+        while !condition(snapshot), clock.now() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
             snapshot = service.engine.snapshot()
         }
-        load.cancel()
+        await service.shutdown()  // its 1 s drain deadline is on the manual clock too: the driver goes on
         await load.value
-        await service.shutdown()
+        driver.stop()
         return (snapshot, service)
     }
 
@@ -121,7 +126,11 @@ struct SyntheticServiceTests {
             scan_length = 1500
             """
         )
-        let service = try SyntheticService(scenario: thrash)
+        let clock = ManualClock()
+        let service = try SyntheticService(scenario: thrash, clock: clock)
+        let driver = ClockDriver(clock)
+        defer { driver.stop() }
+        service.pool.running()
         // Phase by phase, so that however busy the machine is, each phase's traffic is measured apart. The warm
         // phase runs twice and only the second run counts: the first one's compulsory misses weigh more the fewer
         // requests a loaded machine manages in 1.5 s.
@@ -169,8 +178,12 @@ struct SyntheticServiceTests {
             pool_maximum = 7
             """
         )
-        let service = try SyntheticService(scenario: phased)
-        await service.run()  // returns by itself: repeat = false
+        let clock = ManualClock()
+        let service = try SyntheticService(scenario: phased, clock: clock)
+        let driver = ClockDriver(clock)
+        defer { driver.stop() }
+        service.pool.running()  // run() would keep the pool serving after the phases: run them alone
+        await service.runPhases()  // returns by itself: repeat = false
         let snapshot = service.engine.snapshot()
         #expect(service.currentPhase == "bigger")
         #expect(snapshot.pools[0].maximum == 7)
@@ -208,16 +221,12 @@ struct SyntheticServiceTests {
         let service = try SyntheticService(scenario: phased, clock: clock)
         let start = clock.now
         let wall = ContinuousClock.now
-        let run = Task { await service.run() }
+        service.pool.running()
+        let run = Task { await service.runPhases() }
         // A minute of scenario time: the clock moves in 10 ms steps, the service's tasks run in between.
-        let driver = Task {
-            while !Task.isCancelled {
-                clock.advance(by: .milliseconds(10))
-                try? await Task.sleep(for: .microseconds(200))
-            }
-        }
+        let driver = ClockDriver(clock, step: .milliseconds(10), pause: .microseconds(200))
         await run.value
-        driver.cancel()
+        driver.stop()
         let scenarioTime = start.duration(to: clock.now)
         let snapshot = service.engine.snapshot()
         // A phase ends after its last request slot, less than one interval (0.1 s here) before its duration.
@@ -227,4 +236,21 @@ struct SyntheticServiceTests {
         #expect(snapshot.pools[0].maximum == 4 && snapshot.pools[0].counters.acquired > 100)
         await service.shutdown()
     }
+}
+
+/// Moves a manual clock on by `step` every `pause` of real time, so that a scenario's minutes pass in seconds
+/// while its tasks run between the steps.
+final class ClockDriver: Sendable {
+    private let task: Task<Void, Never>
+
+    init(_ clock: ManualClock, step: Duration = .milliseconds(5), pause: Duration = .microseconds(500)) {
+        task = Task {
+            while !Task.isCancelled {
+                clock.advance(by: step)
+                try? await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    func stop() { task.cancel() }
 }

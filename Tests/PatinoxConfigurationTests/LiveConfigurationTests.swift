@@ -22,7 +22,7 @@ struct LiveConfigurationTests {
     func followsValidUpdates() async throws {
         let overrides = MutableInMemoryProvider(initialValues: [:])
         let live = try LiveConfiguration(reader: ConfigReader(providers: [overrides]), defaults: Self.defaults)
-        let pool = try Pool(name: "db", factory: NoopFactory())
+        let pool = try Pool(name: "db", factory: NoopFactory()).running()
         var cacheConfiguration = CacheConfiguration<Int, Int>()
         cacheConfiguration.maximumCount = 100
         cacheConfiguration.shards = 1

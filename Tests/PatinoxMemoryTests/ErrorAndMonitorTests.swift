@@ -104,7 +104,7 @@ struct MetricsMonitorTests {
             configuration: configuration,
             factory: TestFactory(),
             monitor: MetricsMonitor(factory: metrics)
-        )
+        ).running()
         _ = try await pool.withConnection { $0 }
         let created = try metrics.expectCounter(
             "patinox_operations_total",

@@ -21,6 +21,7 @@ struct LoggingTests {
         configuration.circuitBreakerThreshold = 1
         configuration.acquireTimeout = .seconds(30)
         let pool = try Pool(name: "orders", configuration: configuration, factory: factory, logger: capture.logger)
+            .running()
         await #expect(throws: PatinoxError.self) { _ = try await pool.acquire() }
         #expect(await eventually { !capture.records(containing: "circuit opened").isEmpty })
         let attempt = try #require(capture.records(containing: "connection attempt failed").first)
@@ -67,7 +68,7 @@ struct LoggingTests {
     @Test("without a logger every component logs to one that discards, and works as with one")
     func silentByDefault() async throws {
         let cache = try Cache<Int, Int>(name: "quiet")
-        let pool = try Pool(name: "quiet", factory: TestFactory())
+        let pool = try Pool(name: "quiet", factory: TestFactory()).running()
         let registry = CleanupRegistry(name: "quiet")
         for logger in [cache.logger, pool.logger, registry.logger] {
             #expect(logger.handler is SwiftLogNoOpLogHandler, "the default discards every record")

@@ -41,7 +41,7 @@ struct RedisPoolTests {
         var configuration = PoolConfiguration()
         configuration.maximumConnections = 4
         configuration.validateAfterIdle = .zero
-        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory()).running()
         let reply = try await pool.withConnection { connection in
             _ = try await connection.send("SET", "memtop:greeting", "hello")
             return try await connection.send("GET", "memtop:greeting")
@@ -58,7 +58,7 @@ struct RedisPoolTests {
         configuration.maximumConnections = 10
         configuration.validateAfterIdle = .milliseconds(20)
         configuration.housekeepingInterval = .milliseconds(10)
-        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory()).running()
         #expect(await eventually { pool.status().idle == 4 })
 
         let inFlight = (0..<3).map { index in
@@ -108,7 +108,7 @@ struct RedisPoolTests {
         var configuration = PoolConfiguration()
         configuration.maximumConnections = 2
         configuration.acquireTimeout = .milliseconds(300)
-        let pool = try Pool(name: "redis", configuration: configuration, factory: factory())
+        let pool = try Pool(name: "redis", configuration: configuration, factory: factory()).running()
         let first = try await pool.acquire()
         let second = try await pool.acquire()
         let sleeper = Task { try await first.connection.send("DEBUG", "SLEEP", "1") }
@@ -141,7 +141,7 @@ struct RedisPoolTests {
         // Capacity is the point here: a few connects timing out on a busy machine must be retried, not
         // open the breaker.
         configuration.circuitBreakerThreshold = nil
-        let pool = try Pool(name: "redis-1000", configuration: configuration, factory: factory())
+        let pool = try Pool(name: "redis-1000", configuration: configuration, factory: factory()).running()
         let leases = try await withThrowingTaskGroup(of: PoolLease<RedisConnection>.self) { group in
             for _ in 0..<1000 { group.addTask { try await pool.acquire() } }
             return try await group.reduce(into: []) { $0.append($1) }

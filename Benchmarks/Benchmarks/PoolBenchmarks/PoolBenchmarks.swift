@@ -151,6 +151,7 @@ func warmPool(size: Int) async throws -> Pool<NoopFactory> {
     configuration.maxLifetime = nil
     configuration.acquireTimeout = .seconds(600)
     let pool = try Pool(name: "bench", configuration: configuration, factory: NoopFactory())
+    Task { try await pool.run() }  // the pool connects while it runs; the process ends with the benchmark
     while pool.status().idle < size { try? await Task.sleep(for: .milliseconds(1)) }
     return pool
 }

@@ -159,6 +159,7 @@ struct EngineSetup {
 
     init() throws {
         pools = try (0..<20).map { try Pool(name: "pool\($0)", factory: NoopCleanFactory()) }
+        for pool in pools { Task { try await pool.run() } }  // they open their connections while they run
         caches = try (0..<20).map { index in
             var configuration = CacheConfiguration<Int, Int>()
             configuration.maximumCount = 1000

@@ -9,7 +9,7 @@ import PatinoxMemory
 /// let service = try SyntheticService(scenario: .builtin)
 /// let load = Task { await service.run() }
 /// let snapshot = service.engine.snapshot()
-/// load.cancel(); await load.value; await service.shutdown()
+/// await service.shutdown(); await load.value
 /// ```
 public final class SyntheticService: Sendable {
     public let scenario: Scenario
@@ -89,8 +89,21 @@ public final class SyntheticService: Sendable {
     /// The name of the phase running now (empty before ``run()``).
     public var currentPhase: String { phaseName.withLockedValue { $0 } }
 
-    /// Runs the phases in order — forever when the scenario repeats — until the task is cancelled.
+    /// Runs the pool, the engine and, beside them, the phases in order — forever when the scenario repeats.
+    /// Once the phases are done the pool goes on serving (memtop can still steer it); returns after
+    /// ``shutdown()`` or when the task is cancelled (which closes the pool at once).
     public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.engine.run() }  // timed faults end on time
+            group.addTask { await self.runPhases() }
+            try? await pool.run()  // returns after shutdown(), or at once when cancelled
+            group.cancelAll()
+        }
+    }
+
+    /// The phases in order — forever when the scenario repeats — until the task is cancelled. The pool must be
+    /// running (``run()`` runs both).
+    func runPhases() async {
         repeat {
             for index in scenario.phases.indices {
                 guard !Task.isCancelled else { return }

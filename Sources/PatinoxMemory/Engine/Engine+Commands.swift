@@ -4,6 +4,7 @@ extension Engine {
     /// names `sender`. Faults with a duration clear themselves when it ends.
     @discardableResult
     public func apply(_ command: ControlCommand, sender: String) throws(PatinoxError) -> String {
+        endDueFaults()
         let (target, result) = try route(command)
         record(component: target, kind: .command, message: "\(sender): \(result)")
         return result
@@ -21,13 +22,18 @@ extension Engine {
             let result = try member.control(.inject(kind, amount: amount, duration: duration))
             if Self.lasts(kind) {
                 let until = (clock.now() + duration).nanoseconds
-                activeFaults.withLockedValue { $0.append(ActiveFault(target: target, kind: kind, until: until)) }
-                scheduleClear(kind, on: member, after: duration, until: until)
+                let timed = TimedFault(
+                    fault: ActiveFault(target: target, kind: kind, until: until),
+                    member: member,
+                    duration: duration
+                )
+                activeFaults.withLockedValue { $0.append(timed) }
+                faultsChanged.wake()
             }
             return (member.id, "fault \(kind.rawValue) for \(duration.humanReadable): \(result)")
         case .clearFaults(let target):
             let member = try member(target, kind: nil)
-            activeFaults.withLockedValue { $0.removeAll { $0.target == target } }
+            activeFaults.withLockedValue { $0.removeAll { $0.fault.target == target } }
             return (member.id, try member.control(.clear(nil)))
         case .flushCache(let cache):
             let member = try member(cache, kind: .cache)
@@ -49,24 +55,6 @@ extension Engine {
         case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .cleanupFailures, .missStorm, .squeeze:
             true
         case .killConnections, .flush, .dropResidentPages: false
-        }
-    }
-
-    private func scheduleClear(_ kind: FaultKind, on member: Member, after duration: Duration, until: UInt64) {
-        let clock = clock
-        Task { [weak self] in
-            try? await clock.sleep(until: MonotonicInstant(nanoseconds: until))
-            guard let self else { return }
-            self.activeFaults.withLockedValue { faults in
-                faults.removeAll { $0.target == member.name && $0.kind == kind && $0.until == until }
-            }
-            guard member.isAlive() else { return }
-            if kind != .missStorm && kind != .squeeze { _ = try? member.control(.clear(kind)) }
-            self.record(
-                component: member.id,
-                kind: .faultCleared,
-                message: "\(kind.rawValue) ended after \(duration.humanReadable)"
-            )
         }
     }
 

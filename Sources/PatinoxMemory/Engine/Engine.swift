@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 
 /// The hub memtop reads: components join by name (held weakly, gone when deallocated), ``snapshot()``
 /// samples all of them, ``apply(_:sender:)`` steers them, and a ring of recent events tells what happened.
+/// As a `Service` (``run()``) it ends timed faults on time.
 ///
 /// ```swift
 /// let engine = Engine(name: "checkout")
@@ -16,7 +17,10 @@ public final class Engine: Sendable {
     let clock: any MonotonicClock
     let log: EventLog
     let members = NIOLockedValueBox<[Member]>([])
-    let activeFaults = NIOLockedValueBox<[ActiveFault]>([])
+    /// Faults with a duration, in force until their `until` (ended by `run()`, or lazily by a snapshot).
+    let activeFaults = NIOLockedValueBox<[TimedFault]>([])
+    /// Wakes `run()` when a fault was added, so that it sleeps until the first one is due.
+    let faultsChanged = WakeSignal()
     let observers = NIOLockedValueBox<(next: Int, handlers: [Int: @Sendable (EngineEvent) -> Void])>((0, [:]))
 
     /// An engine with no components yet.
@@ -55,8 +59,10 @@ public final class Engine: Sendable {
         _ = observers.withLockedValue { $0.handlers.removeValue(forKey: token) }
     }
 
-    /// Samples every live component. Components that were deallocated are dropped from the registry.
+    /// Samples every live component (first ending the faults whose time is up). Components that were
+    /// deallocated are dropped from the registry.
     public func snapshot() -> EngineSnapshot {
+        endDueFaults()
         var snapshot = EngineSnapshot(engine: name, takenAt: clock.now().nanoseconds)
         let live = members.withLockedValue { members in
             members.removeAll { !$0.isAlive() }
@@ -68,7 +74,7 @@ public final class Engine: Sendable {
         snapshot.guards.sort { $0.name < $1.name }
         snapshot.scopes.sort { $0.name < $1.name }
         snapshot.mappings.sort { $0.path < $1.path }
-        snapshot.faults = activeFaults.withLockedValue { $0 }
+        snapshot.faults = activeFaults.withLockedValue { $0.map(\.fault) }
         snapshot.events = log.recent()
         return snapshot
     }

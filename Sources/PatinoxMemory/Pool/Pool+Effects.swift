@@ -1,16 +1,48 @@
 import Logging
 import NIOConcurrencyHelpers
 
-// The effects the state machine asks for, run outside the lock.
+// The effects the state machine asks for. Those that finish at once (wake a waiter, record an event) run
+// here, outside the lock; those that take time (connect, check, close, a deadline) become `Work` for the
+// task group of `run()` (Pool+Service.swift), so that no task outlives the pool.
 extension Pool {
-    /// A health check in flight: who waits for its answer and the timer that gives up on it.
-    private struct PendingCheck {
-        var answer: CheckedContinuation<Bool, Never>?
-        var timer: Task<Void, Never>?
+    /// A piece of background work for `run()`'s task group.
+    enum Work: Sendable {
+        /// Open a connection for the creating slot; `cancel` gives the attempt up.
+        case create(ConnectionID, cancel: WakeSignal)
+        case close(Connection)
+        /// Health-check a connection and tell `answer` (at the latest at `validationTimeout`).
+        case validate(Connection, CheckAnswer)
+        /// Close by force whatever shutdown has not drained at this instant.
+        case forceClose(at: MonotonicInstant)
+    }
+
+    /// Where the pool's background work stands.
+    enum Runner: Sendable {
+        /// Nobody runs the work yet: it queues (``Pool/run()`` or ``Pool/shutdown(deadline:)`` picks it up).
+        case idle
+        case running
+        /// `run()` has returned: the pool is closed and nothing of it runs any more.
+        case finished
+    }
+
+    /// Delivers the first answer of a health check (the check's, or `false` at its deadline); later ones
+    /// are dropped.
+    final class CheckAnswer: Sendable {
+        private let handler: NIOLockedValueBox<(@Sendable (Bool) -> Void)?>
+
+        init(_ handler: @escaping @Sendable (Bool) -> Void) { self.handler = NIOLockedValueBox(handler) }
+
+        func answer(_ healthy: Bool) {
+            let handler = handler.withLockedValue { handler in
+                defer { handler = nil }
+                return handler
+            }
+            handler?(healthy)
+        }
     }
 
     @usableFromInline
-    func run(_ actions: [Machine.Action]) {
+    func perform(_ actions: [Machine.Action]) {
         for action in actions {
             switch action {
             case .lease(let waiter, let lease, let since):
@@ -19,136 +51,158 @@ extension Pool {
             case .fail(let waiter, let error):
                 waiter.resume(throwing: error)
             case .create(let id):
-                startCreate(id)
+                let cancel = WakeSignal()
+                state.withLockedValue { $0.createCancels[id] = cancel }
+                enqueue(.create(id, cancel: cancel))
             case .cancelCreate(let id):
-                state.withLockedValue { $0.createTasks.removeValue(forKey: id) }?.cancel()
+                state.withLockedValue { $0.createCancels.removeValue(forKey: id) }?.wake()
             case .close(let connection, _):
-                let factory = factory
-                Task { await factory.close(connection) }
+                enqueue(.close(connection))
             case .check(let id, let connection):
-                Task {
-                    let healthy = await healthCheck(connection)
-                    run(state.withLockedValue { $0.machine.checkFinished(id, healthy: healthy, now: clock.now()) })
+                validate(connection) { healthy in
+                    self.perform(
+                        self.state.withLockedValue {
+                            $0.machine.checkFinished(id, healthy: healthy, now: self.clock.now())
+                        }
+                    )
                 }
             case .event(let event):
                 monitor.record(event.monitorEvent(source: component))
                 event.log(to: logger, pool: name)
             case .shutdownComplete:
-                let (waiters, deadlineTask, sleepTask) = state.withLockedValue { state in
-                    defer { state.shutdownWaiters = [] }
-                    return (state.shutdownWaiters, state.shutdownDeadlineTask, state.sleepTask)
-                }
-                deadlineTask?.cancel()
-                sleepTask?.cancel()
-                for waiter in waiters { waiter.resume() }
+                workArrived.wake()  // run()'s loop sees the pool closed and ends
+                housekeepingWake.wake()
             }
         }
         wakeHousekeepingIfEarlier()
     }
 
     /// The factory's health check, or `false` when it fails by fault or has not answered within
-    /// `validationTimeout`. The check runs in a task of its own so that one that ignores cancellation (it
-    /// hangs on a dead socket) cannot hold the caller: the caller gets `false` at the deadline, the check is
-    /// cancelled, and the connection, now discarded, is closed by the factory — which ends the check.
+    /// `validationTimeout`.
     @usableFromInline
     func healthCheck(_ connection: Connection) async -> Bool {
-        let (failing, timeout) = state.withLockedValue {
-            ($0.faults.failHealthChecks, $0.machine.configuration.validationTimeout)
-        }
-        if failing { return false }
-        let factory = factory
-        let clock = clock
-        let pending = NIOLockedValueBox(PendingCheck())
-        @Sendable func finish(_ healthy: Bool) {
-            let (answer, timer) = pending.withLockedValue { pending in
-                defer { pending = PendingCheck() }
-                return (pending.answer, pending.timer)
-            }
-            timer?.cancel()
-            answer?.resume(returning: healthy)
-        }
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            pending.withLockedValue { $0.answer = continuation }
-            let deadline = clock.now() + timeout
-            let check = Task { finish(await factory.validate(connection)) }
-            let timer = Task {
-                guard (try? await clock.sleep(until: deadline)) != nil else { return }
-                finish(false)
-                check.cancel()
-            }
-            let answered = pending.withLockedValue { pending in
-                if pending.answer != nil { pending.timer = timer }
-                return pending.answer == nil
-            }
-            if answered { timer.cancel() }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            validate(connection) { continuation.resume(returning: $0) }
         }
     }
 
-    private func startCreate(_ id: ConnectionID) {
-        let task = Task {
-            let faults = state.withLockedValue { $0.faults }
-            let actions: [Machine.Action]
-            do {
-                if faults.createLatency > .zero { try await clock.sleep(until: clock.now() + faults.createLatency) }
-                if faults.failCreates { throw PatinoxError.injectedCreateFailure(pool: name) }
-                let connection = try await factory.makeConnection()
-                actions = state.withLockedValue { state in
-                    state.createTasks[id] = nil
-                    return state.machine.connectionCreated(id, connection, now: clock.now())
-                }
-            } catch {
-                actions = state.withLockedValue { state in
-                    state.createTasks[id] = nil
-                    return state.machine.createFailed(id, error: error, now: clock.now())
-                }
-            }
-            run(actions)
+    /// Starts a health check in `run()`'s group; `answer` is called exactly once.
+    private func validate(_ connection: Connection, answer: @escaping @Sendable (Bool) -> Void) {
+        if state.withLockedValue({ $0.faults.failHealthChecks }) { return answer(false) }
+        enqueue(.validate(connection, CheckAnswer(answer)))
+    }
+
+    /// Hands `work` to `run()`. Once `run()` has returned nothing may start: a close is logged as lost (it
+    /// cannot happen — the pool is closed when `run()` returns), a check answers `false`.
+    func enqueue(_ work: Work) {
+        let accepted = state.withLockedValue { state in
+            guard state.runner != .finished else { return false }
+            state.work.append(work)
+            return true
         }
+        if accepted { return workArrived.wake() }
+        if case .validate(_, let answer) = work { answer.answer(false) }
+        logger.warning("work arrived after the pool stopped running", metadata: ["pool": "\(name)"])
+    }
+
+    /// Takes the work queued so far; an empty batch with `closed` means the pool is done.
+    func takeWork() -> (batch: [Work], closed: Bool) {
         state.withLockedValue { state in
-            if state.machine.isPendingCreate(id) { state.createTasks[id] = task }
+            defer { state.work.removeAll(keepingCapacity: true) }
+            return (state.work, state.machine.phase == .closed)
+        }
+    }
+
+    // MARK: - The work itself
+
+    /// Runs one piece of work, in a child task of `run()`'s group (or at the end of `run()`).
+    func execute(_ work: Work) async {
+        switch work {
+        case .create(let id, let cancel):
+            // The attempt races the cancel signal; whichever ends first cancels the other.
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.create(id) }
+                group.addTask { await cancel.wait() }
+                await group.next()
+                group.cancelAll()
+            }
+        case .close(let connection):
+            await factory.close(connection)
+        case .validate(let connection, let answer):
+            await timedValidation(connection, answer: answer)
+        case .forceClose(let deadline):
+            try? await clock.sleep(until: deadline)
+            // Also when the sleep was cut short: run() was cancelled (close now) or the pool closed (no-op).
+            perform(state.withLockedValue { $0.machine.forceClose() })
+        }
+    }
+
+    private func create(_ id: ConnectionID) async {
+        let faults = state.withLockedValue { $0.faults }
+        let actions: [Machine.Action]
+        do {
+            if faults.createLatency > .zero { try await clock.sleep(until: clock.now() + faults.createLatency) }
+            if faults.failCreates { throw PatinoxError.injectedCreateFailure(pool: name) }
+            let connection = try await factory.makeConnection()
+            actions = state.withLockedValue { state in
+                state.createCancels[id] = nil
+                return state.machine.connectionCreated(id, connection, now: clock.now())
+            }
+        } catch {
+            actions = state.withLockedValue { state in
+                state.createCancels[id] = nil
+                return state.machine.createFailed(id, error: error, now: clock.now())
+            }
+        }
+        perform(actions)
+    }
+
+    /// The check races a timer: the first to finish answers. A check that ignores cancellation (it hangs on
+    /// a dead socket) keeps only this child task waiting, never the caller: the caller has its `false` at
+    /// the deadline, and the connection, now discarded, is closed by the factory — which ends the check.
+    private func timedValidation(_ connection: Connection, answer: CheckAnswer) async {
+        let deadline = clock.now() + state.withLockedValue { $0.machine.configuration.validationTimeout }
+        let factory = factory
+        let clock = clock
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { answer.answer(await factory.validate(connection)) }
+            group.addTask {
+                try? await clock.sleep(until: deadline)
+                answer.answer(false)  // a no-op when the check answered first (and cancelled this sleep)
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 
     // MARK: - Housekeeping
 
-    /// One background task sleeps until the machine's next wakeup (the oldest waiter's deadline, the next
-    /// scan or the next connection attempt) and then ticks it. It holds the pool weakly.
-    func startHousekeeping() {
-        let clock = clock
-        Task { [weak self] in
-            while let sleeper = self?.armHousekeeping() {
-                _ = await sleeper.result
-                guard let self else { return }
-                self.run(self.state.withLockedValue { $0.machine.tick(now: clock.now()) })
-                self.sampleIfDue()
+    /// Sleeps until the machine's next wakeup (the oldest waiter's deadline, the next scan or the next
+    /// connection attempt), ticks it, and again, until the pool is closed or `run()` is cancelled.
+    func housekeep() async {
+        while !Task.isCancelled {
+            let wakeup = state.withLockedValue { state -> MonotonicInstant? in
+                guard state.machine.phase != .closed else { return nil }
+                state.armedWakeup = state.machine.nextWakeup
+                return state.armedWakeup
             }
-        }
-    }
-
-    /// Starts the sleep until the next wakeup and remembers it, so a new earlier deadline can cut it short.
-    /// Returns `nil` once the pool is closed.
-    private func armHousekeeping() -> Task<Void, any Error>? {
-        let clock = clock
-        return state.withLockedValue { state in
-            guard state.machine.phase != .closed else { return nil }
-            let wakeup = state.machine.nextWakeup
-            state.armedWakeup = wakeup
-            let sleeper = Task { try await clock.sleep(until: wakeup) }
-            state.sleepTask = sleeper
-            return sleeper
+            guard let wakeup else { return }
+            await housekeepingWake.sleep(until: wakeup, on: clock)
+            perform(state.withLockedValue { $0.machine.tick(now: clock.now()) })
+            sampleIfDue()
         }
     }
 
     /// Cuts the current sleep short when the machine now needs to wake earlier (a new first waiter,
     /// a backoff that ends sooner).
     private func wakeHousekeepingIfEarlier() {
-        let sleeper = state.withLockedValue { state -> Task<Void, any Error>? in
+        let earlier = state.withLockedValue { state in
             let wakeup = state.machine.nextWakeup
-            guard wakeup < state.armedWakeup else { return nil }
+            guard wakeup < state.armedWakeup else { return false }
             state.armedWakeup = wakeup
-            return state.sleepTask
+            return true
         }
-        sleeper?.cancel()
+        if earlier { housekeepingWake.wake() }
     }
 
     private func sampleIfDue() {
@@ -159,32 +213,6 @@ extension Pool {
             return true
         }
         if due { monitor.sample(status().monitorSample) }
-    }
-
-    // MARK: - Shutdown
-
-    /// Shuts the pool down: no new leases, waiters fail with ``PatinoxError/Code/poolClosed``, idle
-    /// connections close now, leased ones as they come back; at `deadline` whatever is still leased is
-    /// closed by force. Returns when everything is closed. Calling it again waits for the same end.
-    public func shutdown(deadline: Duration = .seconds(30)) async {
-        let actions = state.withLockedValue { $0.machine.beginShutdown() }
-        if !actions.isEmpty {
-            let deadlineAt = clock.now() + deadline
-            let forceTask = Task { [clock] in
-                guard (try? await clock.sleep(until: deadlineAt)) != nil else { return }
-                self.run(self.state.withLockedValue { $0.machine.forceClose() })
-            }
-            state.withLockedValue { $0.shutdownDeadlineTask = forceTask }
-            run(actions)
-        }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let closed = state.withLockedValue { state in
-                if state.machine.phase == .closed { return true }
-                state.shutdownWaiters.append(continuation)
-                return false
-            }
-            if closed { continuation.resume() }
-        }
     }
 }
 

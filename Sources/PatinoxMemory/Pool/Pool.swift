@@ -14,12 +14,14 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = try Pool(name: "db", configuration: configuration, factory: PostgresFactory())
+/// let running = Task { try await pool.run() }  // or put the pool in a ServiceGroup
 /// let rows = try await pool.withConnection { connection in try await connection.query("SELECT 1") }
-/// await pool.shutdown(deadline: .seconds(5))
+/// await pool.shutdown(deadline: .seconds(5))  // run() returns once everything is closed
 /// ```
 ///
 /// All logic lives in a pure state machine (`PoolStateMachine`) behind one lock; this class only runs the
-/// effects it asks for (connect, check, close, wake waiters) outside the lock.
+/// effects it asks for (connect, check, close, wake waiters) outside the lock, the slow ones as child tasks
+/// of ``run()``: nothing of the pool outlives it.
 public final class Pool<Factory: ConnectionFactory>: Sendable {
     /// The connection type of the factory.
     public typealias Connection = Factory.Connection
@@ -36,11 +38,16 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         )
         /// Acquires served at once, recorded into `latency` as zero when a status is taken.
         @usableFromInline var immediateAcquires: UInt64 = 0
-        var createTasks: [ConnectionID: Task<Void, Never>] = [:]
+        /// Work for `run()`'s task group, in the order the machine asked for it.
+        var work: [Work] = []
+        var runner = Runner.idle
+        /// Said once: an acquire waits while nothing runs the pool.
+        var warnedNotRunning = false
+        /// The cancel signal of each connection attempt in flight.
+        var createCancels: [ConnectionID: WakeSignal] = [:]
+        /// Tasks waiting in `shutdown(deadline:)` or a second `run()` for `run()` to end.
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
-        var shutdownDeadlineTask: Task<Void, Never>?
         var armedWakeup = MonotonicInstant.distantFuture
-        var sleepTask: Task<Void, any Error>?
         var nextSampleAt = MonotonicInstant.zero
     }
 
@@ -52,9 +59,14 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     let monitor: any Monitor
     let logger: Logger
     let requestIDs = Atomic<UInt64>(0)
+    /// Wakes `run()`'s loop when work is queued or the pool has closed.
+    let workArrived = WakeSignal()
+    /// Cuts the housekeeping sleep short when the machine needs to wake earlier.
+    let housekeepingWake = WakeSignal()
     var component: ComponentID { ComponentID(kind: .pool, name: name) }
 
-    /// Creates a pool and starts opening its initial connections.
+    /// Creates a pool; its initial connections open once ``run()`` runs (in a task of its own or a
+    /// `ServiceGroup`).
     ///
     /// - Parameters:
     ///   - name: appears in errors, events and metrics.
@@ -84,8 +96,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         var machine = Machine(name: name, configuration: configuration, now: clock.now(), seed: seed)
         let actions = machine.start()
         state = NIOLockedValueBox(State(machine: machine))
-        run(actions)
-        startHousekeeping()
+        perform(actions)
     }
 
     // MARK: - Leasing
@@ -99,7 +110,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
             let lease = try await acquireUnchecked()
             guard lease.needsValidation else { return lease }
             if await healthCheck(lease.connection) { return lease }
-            run(state.withLockedValue { $0.machine.validationFailed(lease.id) })
+            perform(state.withLockedValue { $0.machine.validationFailed(lease.id) })
         }
     }
 
@@ -124,7 +135,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
             recordLatency(since: since)
             waiter.resume(returning: lease)
         case .actions(let actions):
-            run(actions)
+            perform(actions)
         }
     }
 
@@ -166,10 +177,13 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         let start = clock.now()
         return try await withTaskCancellationHandler {
             try await withUnsafeThrowingContinuation { (waiter: Waiter) in
-                let result = state.withLockedValue { state -> Machine.AcquireResult in
-                    if Task.isCancelled { return .failed(.cancelled(pool: name)) }
-                    return state.machine.acquire(requestID: requestID, waiter: waiter, now: start)
+                let (result, warn) = state.withLockedValue { state -> (Machine.AcquireResult, Bool) in
+                    if Task.isCancelled { return (.failed(.cancelled(pool: name)), false) }
+                    let warn = state.runner == .idle && !state.warnedNotRunning
+                    if warn { state.warnedNotRunning = true }
+                    return (state.machine.acquire(requestID: requestID, waiter: waiter, now: start), warn)
                 }
+                if warn { warnNotRunning() }
                 switch result {
                 case .leased(let lease):
                     recordLatency(since: start)
@@ -177,7 +191,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
                 case .failed(let error):
                     waiter.resume(throwing: error)
                 case .queued(let actions):
-                    run(actions)
+                    perform(actions)
                 }
             }
         } onCancel: {
@@ -195,14 +209,14 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         let result = state.withLockedValue { state in
             Result { () throws(PatinoxError) in try state.machine.resize(minimum: minimum, maximum: maximum) }
         }
-        run(try result.get())
+        perform(try result.get())
     }
 
     /// Closes `count` connections as a dying backend would (idle first, then leased); returns how many.
     @discardableResult
     public func kill(_ count: Int) -> Int {
         let actions = state.withLockedValue { $0.machine.kill(count: max(count, 0)) }
-        run(actions)
+        perform(actions)
         for case .event(.killed(let killed)) in actions { return killed }
         return 0
     }
@@ -231,6 +245,14 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
             state.latency.reset()
             state.immediateAcquires = 0
         }
+    }
+
+    @usableFromInline
+    func warnNotRunning() {
+        logger.warning(
+            "an acquire waits, but nothing runs the pool: call run() (in a task or a ServiceGroup) to open connections",
+            metadata: ["pool": "\(name)"]
+        )
     }
 
     @usableFromInline

@@ -26,7 +26,7 @@ struct EngineTests {
                 configuration: poolConfiguration,
                 factory: TestFactory(),
                 monitor: engine.monitor()
-            )
+            ).running()
             var cacheConfiguration = CacheConfiguration<Int, Int>()
             cacheConfiguration.maximumCount = 100
             cacheConfiguration.shards = 1
@@ -144,6 +144,31 @@ struct EngineTests {
         await fixture.pool.shutdown()
     }
 
+    @Test("an engine nobody runs ends a timed fault at the first snapshot or command after its time")
+    func faultsEndLazily() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        try fixture.engine.apply(
+            .injectFault(target: "db", kind: .failCreates, amount: nil, durationSeconds: 5),
+            sender: "chaos"
+        )
+        fixture.clock.advance(by: .seconds(4))
+        #expect(fixture.engine.snapshot().faults.count == 1 && fixture.pool.faults.failCreates, "not yet due")
+        fixture.clock.advance(by: .seconds(2))
+        #expect(fixture.pool.faults.failCreates, "nothing runs the engine: the fault waits to be looked at")
+        let snapshot = fixture.engine.snapshot()
+        #expect(snapshot.faults.isEmpty && !fixture.pool.faults.failCreates)
+        #expect(snapshot.events.contains { $0.kind == .faultCleared && $0.message.contains("fail-creates ended") })
+        try fixture.engine.apply(
+            .injectFault(target: "db", kind: .failHealthChecks, amount: nil, durationSeconds: 1),
+            sender: "chaos"
+        )
+        fixture.clock.advance(by: .seconds(2))
+        try fixture.engine.apply(.resetStats(target: nil), sender: "chaos")
+        #expect(!fixture.pool.faults.failHealthChecks, "a command ends an overdue fault first")
+        await fixture.pool.shutdown()
+    }
+
     @Test("every fault kind shows in the next snapshot and clears after its duration")
     func faults() async throws {
         let fixture = try Fixture()
@@ -188,11 +213,15 @@ struct EngineTests {
         #expect(during.health.overall == .degraded)
         #expect(during.events.filter { $0.kind == "command" }.count == 9)
 
-        #expect(await eventually { fixture.clock.sleeperCount >= 7 })
+        let sleepers = fixture.clock.sleeperCount  // the cache's housekeeping
+        let running = Task { try await engine.run() }
+        #expect(await eventually { fixture.clock.sleeperCount == sleepers + 1 }, "one timer for all the faults")
         fixture.clock.advance(by: .seconds(6))
-        #expect(await eventually { engine.snapshot().faults.isEmpty })
+        // No snapshot in between: the engine's run loop ends the faults on its own.
         #expect(await eventually { fixture.pool.faults == .none && !fixture.registry.failsCleanups })
         #expect(await eventually { !fixture.cache.status().forcingMisses && !fixture.cache.status().squeezed })
+        #expect(await eventually { engine.snapshot().faults.isEmpty })
+        running.cancel()
         let after = engine.snapshot()
         #expect(after.events.filter { $0.kind == "fault-cleared" }.count == 7)
         await fixture.pool.shutdown()
@@ -205,7 +234,7 @@ struct EngineTests {
         var configuration = PoolConfiguration()
         configuration.circuitBreakerThreshold = 1
         configuration.acquireTimeout = .seconds(30)
-        let pool = try Pool(name: "flaky", configuration: configuration, factory: factory)
+        let pool = try Pool(name: "flaky", configuration: configuration, factory: factory).running()
         let engine = Engine(name: "e")
         engine.register(pool)
         await #expect(throws: PatinoxError.self, "every create fails, so the acquire does") {

@@ -13,7 +13,7 @@ struct PoolFaultTests {
         configuration.backoff.initial = .milliseconds(5)
         configuration.backoff.maximum = .milliseconds(20)
         configuration.acquireTimeout = .seconds(60)  // the breaker, not the timeout, must end the wait
-        let pool = try Pool(name: "t", configuration: configuration, factory: factory, monitor: monitor)
+        let pool = try Pool(name: "t", configuration: configuration, factory: factory, monitor: monitor).running()
         factory.state.withLockedValue { $0.failCreates = true }
         await #expect {
             try await pool.acquire()

@@ -1,5 +1,6 @@
 import Foundation
 import MemtopTestSupport
+import NIOConcurrencyHelpers
 import ServiceLifecycleTestKit
 import Testing
 
@@ -41,6 +42,57 @@ struct PoolServiceTests {
         pool.release(lease)  // a late release of a force-closed lease is ignored
     }
 
+    @Test("nothing outlives run(): when it returns every close has finished and no timer sleeps on the clock")
+    func nothingOutlivesRun() async throws {
+        let clock = ManualClock()
+        let factory = SlowClosingFactory()
+        var configuration = PoolConfiguration()
+        configuration.minimumConnections = 3
+        configuration.maximumConnections = 3
+        let pool = try Pool(name: "svc", configuration: configuration, factory: factory, clock: clock)
+        let running = Task { try await pool.run() }
+        #expect(await eventually { pool.status().idle == 3 })
+        #expect(await eventually { clock.sleeperCount == 1 }, "the housekeeping timer sleeps until its next tick")
+        let lease = try await pool.acquire()
+        async let shutDown: Void = pool.shutdown(deadline: .seconds(5))
+        #expect(await eventually { clock.sleeperCount == 2 }, "the shutdown deadline waits for the lease")
+        pool.release(lease)
+        await shutDown
+        try await running.value
+        #expect(factory.closesFinished == 3, "run() returned after the 20 ms closes, not before")
+        #expect(clock.sleeperCount == 0, "no timer is left behind")
+    }
+
+    @Test("a pool nobody runs: a waiting acquire logs why once; shutdown() runs the closes itself")
+    func notRunning() async throws {
+        let capture = LogCapture()
+        var configuration = PoolConfiguration()
+        configuration.acquireTimeout = .milliseconds(50)
+        let factory = TestFactory()
+        let pool = try Pool(name: "idle", configuration: configuration, factory: factory, logger: capture.logger)
+        let waiting = Task { try await pool.acquire() }
+        #expect(await eventually { !capture.records(containing: "nothing runs the pool").isEmpty })
+        #expect(factory.created == 0, "no connection opens while nothing runs the pool")
+        await pool.shutdown(deadline: .zero)
+        await #expect(throws: PatinoxError.self) { _ = try await waiting.value }
+        #expect(pool.status().phase == .closed)
+        #expect(capture.records(containing: "nothing runs the pool").count == 1, "said once")
+        try await pool.run()  // returns at once: the pool is closed
+    }
+
+    @Test("a second run() waits for the first and returns with it")
+    func secondRun() async throws {
+        let pool = try Pool(name: "svc", factory: TestFactory()).running()
+        pool.release(try await pool.acquire())
+        #expect(pool.status().idle == 1)
+        let second = Task { try await pool.run() }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(pool.status().phase == .running, "the second run() started nothing of its own")
+        await pool.shutdown(deadline: .seconds(1))
+        try await second.value
+        #expect(pool.status().phase == .closed)
+    }
+
     @Test("SIGTERM to a process holding three leases: the work in hand finishes, every connection closes, exit 0")
     func sigtermDrains() async throws {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -59,5 +111,25 @@ struct PoolServiceTests {
         #expect(took < .seconds(5), "drained within the leases' hold time, far inside the 10 s deadline: \(took)")
         #expect(printed().contains("3 opened, 3 closed, 0 leased"), "\(printed())")
         #expect(printed().contains("phase closed"), "\(printed())")
+    }
+}
+
+/// Connections are numbers; closing one takes 20 ms of real time, and finished closes are counted.
+final class SlowClosingFactory: ConnectionFactory {
+    private let counts = NIOLockedValueBox((next: 0, closed: 0))
+    var closesFinished: Int { counts.withLockedValue { $0.closed } }
+
+    func makeConnection() async throws -> Int {
+        counts.withLockedValue { counts in
+            counts.next += 1
+            return counts.next
+        }
+    }
+
+    func validate(_ connection: Int) async -> Bool { true }
+
+    func close(_ connection: Int) async {
+        try? await Task.sleep(for: .milliseconds(20))
+        counts.withLockedValue { $0.closed += 1 }
     }
 }

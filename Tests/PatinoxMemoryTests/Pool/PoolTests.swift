@@ -144,7 +144,7 @@ struct PoolTests {
                 name: "bad",
                 configuration: Self.configuration { $0.minimumConnections = 5 },
                 factory: TestFactory()
-            )
+            ).running()
         } throws: { error in
             let error = error as! PatinoxError
             return error.code == .invalidConfiguration && error.context.name == "bad"

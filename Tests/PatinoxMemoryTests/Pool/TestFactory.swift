@@ -17,7 +17,7 @@ func makeTestPool<Factory: ConnectionFactory>(
         factory: factory,
         clock: clock,
         monitor: monitor
-    )
+    ).running()
 }
 
 /// Waits until the pool's own time, which housekeeping advances and the acquire fast path reads, is
