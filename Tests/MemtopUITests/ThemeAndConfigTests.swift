@@ -133,7 +133,7 @@ struct ThemeAndConfigTests {
         #expect(config.thresholds.starvingSeconds == 2)
         let reparsed = try UserConfig.parse(config.fileText, file: "printed.toml")
         #expect(reparsed.keymap == config.keymap && reparsed.refreshMilliseconds == 200)
-        #expect(UserConfig().fileText.contains("quit = [\"q\", \"f10\"]"))
+        #expect(UserConfig().fileText.contains("quit = [ \"q\", \"f10\" ]"), "written by TOMLKit (toml++ spacing)")
     }
 
     @Test(

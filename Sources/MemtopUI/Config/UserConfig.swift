@@ -91,25 +91,22 @@ public struct UserConfig: Hashable, Sendable {
         return config
     }
 
-    /// The effective configuration as a config file (`memtop --print-config`).
+    /// The effective configuration as a config file (`memtop --print-config`), written with TOMLKit.
     public var fileText: String {
-        var lines = [
-            "# memtop configuration\(path.map { " (read from \($0))" } ?? " (defaults: no config file)")",
-            "refresh_ms = \(refreshMilliseconds)", "theme = \"\(theme)\"", "source = \"\(source)\"",
-            "read_only = \(readOnly)", "", "[keys]",
-        ]
+        var file = TOMLWriter()
+        file.comment("memtop configuration\(path.map { " (read from \($0))" } ?? " (defaults: no config file)")")
+        file.set("refresh_ms", refreshMilliseconds)
+        file.set("theme", theme)
+        file.set("source", source)
+        file.set("read_only", readOnly)
+        file.section("keys")
         for command in UICommand.allCases {
-            let keys = keymap.keys(for: command).map { key in
-                let escaped = key.configName.replacingOccurrences(of: "\\", with: "\\\\")
-                    .replacingOccurrences(of: "\"", with: "\\\"")
-                return "\"\(escaped)\""
-            }
-            lines.append("\(command.rawValue) = [\(keys.joined(separator: ", "))]")
+            file.set(command.rawValue, strings: keymap.keys(for: command).map(\.configName))
         }
-        lines += [
-            "", "[warnings]", "starving_seconds = \(thresholds.starvingSeconds)",
-            "hit_ratio_drop = \(thresholds.hitRatioDrop)", "stale_intervals = \(thresholds.staleIntervals)",
-        ]
-        return lines.joined(separator: "\n") + "\n"
+        file.section("warnings")
+        file.set("starving_seconds", thresholds.starvingSeconds)
+        file.set("hit_ratio_drop", thresholds.hitRatioDrop)
+        file.set("stale_intervals", thresholds.staleIntervals)
+        return file.text
     }
 }

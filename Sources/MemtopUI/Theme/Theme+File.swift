@@ -40,16 +40,14 @@ extension Theme {
         return theme
     }
 
-    /// The theme as a file ``parse(_:file:)`` reads back to an equal theme.
+    /// The theme as a file ``parse(_:file:)`` reads back to an equal theme, written with TOMLKit.
     public var fileText: String {
-        var lines = [
-            "# memtop theme '\(name)': a role is [bold] [reverse] [underline] [colour] [on colour].",
-            "name = \"\(name)\"", "", "[roles]",
-        ]
-        for role in ColorRole.allCases {
-            lines.append("\(role.rawValue) = \"\(style(role).spec)\"")
-        }
-        return lines.joined(separator: "\n") + "\n"
+        var file = TOMLWriter()
+        file.comment("memtop theme '\(name)': a role is [bold] [reverse] [underline] [colour] [on colour].")
+        file.set("name", name)
+        file.section("roles")
+        for role in ColorRole.allCases { file.set(role.rawValue, style(role).spec) }
+        return file.text
     }
 }
 
