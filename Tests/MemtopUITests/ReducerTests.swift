@@ -136,16 +136,16 @@ struct ReducerTests {
         var state = AppState(source: SourceInfo(kind: .local, detail: "demo"), themeName: "light")
         #expect(state.theme.name == "light")
         #expect(AppState(source: SourceInfo(kind: .local, detail: "d"), themeName: "nope").themeIndex == 0)
-        #expect(state.reduce(.notice("theme file rejected", isError: true, now: 1)).isEmpty)
+        #expect(state.reduce(.notice("theme file rejected", isError: true, now: .seconds(1))).isEmpty)
         #expect(state.message?.text == "theme file rejected" && state.message?.level == .error)
         _ = state.reduce(.openEnginePicker)
         #expect(state.mode == .enginePicker(selected: 0))
         var shown = try MemtopUITests.state("flaky")
         _ = shown.press(.character("?"))
         #expect(shown.mode == .help)
-        _ = shown.reduce(.click(ClickTarget(panel: .caches, row: 0), now: 85))
+        _ = shown.reduce(.click(ClickTarget(panel: .caches, row: 0), now: .seconds(85)))
         #expect(shown.mode == .normal && shown.focus == .pools, "a click closes the help, as any key, selects nothing")
-        _ = shown.reduce(.click(nil, now: 86))
+        _ = shown.reduce(.click(nil, now: .seconds(86)))
         #expect(shown.focus == .pools)
     }
 
@@ -172,9 +172,9 @@ struct ReducerTests {
         #expect(state.mode == .detail(.pools, name: "db"))
         _ = state.press(.escape)
         #expect(state.mode == .normal)
-        _ = state.reduce(.notice("resized to 2…9", isError: false, now: 90))
+        _ = state.reduce(.notice("resized to 2…9", isError: false, now: .seconds(90)))
         #expect(Screen.render(state, glyphs: .unicode).lines.last?.contains("resized to 2…9") == true)
-        _ = state.reduce(.tick(now: 96))
+        _ = state.reduce(.tick(now: .seconds(96)))
         #expect(state.message == nil)
     }
 
@@ -183,9 +183,9 @@ struct ReducerTests {
         var state = AppState(source: SourceInfo(kind: .remote, detail: "nats://x"))
         var snapshot = try fixture("flaky-2")
         snapshot.pools[0].waiters = 3
-        var time = 0.0
+        var time = Duration.zero
         for _ in 0..<12 {
-            time += 0.5
+            time += .milliseconds(500)
             snapshot.takenAt += 500_000_000
             snapshot.caches[0].stats.hits += 90
             snapshot.caches[0].stats.misses += 10
@@ -195,13 +195,13 @@ struct ReducerTests {
         snapshot.caches[0].stats.misses += 100
         snapshot.guards[0].status.failed += 2
         snapshot.takenAt += 500_000_000
-        _ = state.reduce(.snapshot(snapshot, now: time + 0.5))
+        _ = state.reduce(.snapshot(snapshot, now: time + .milliseconds(500)))
         #expect(state.warnings.contains { $0.name == "stock" && $0.text.hasPrefix("thrashing") })
         #expect(state.warnings.contains { $0.name == "requests" && $0.text == "cleanup failures rising" })
         let text = Screen.render(state, glyphs: .unicode).text
         #expect(text.contains("3 warnings") && text.contains("⚠ starving"))
         #expect(!state.isStale)
-        _ = state.reduce(.tick(now: time + 5))
+        _ = state.reduce(.tick(now: time + .seconds(5)))
         #expect(state.isStale && Screen.render(state, glyphs: .unicode).lines[0].contains("STALE"))
     }
 }

@@ -11,23 +11,23 @@ import Testing
 struct ReplayTests {
     @Test("the clock plays at its speed, pauses, seeks within the recording and restarts after the end")
     func clock() {
-        var clock = ReplayClock(duration: 60, speed: 2, now: 100)
-        #expect(clock.position(at: 105) == 10)
-        clock.apply(.togglePause, at: 105)
-        #expect(clock.position(at: 200) == 10 && clock.status(at: 200).badge == "PAUSED")
-        clock.apply(.seek(by: -30), at: 200)
-        #expect(clock.position(at: 300) == 0)
-        clock.apply(.togglePause, at: 300)
-        clock.apply(.faster, at: 300)
-        #expect(clock.speed == 4 && clock.position(at: 302) == 8)
-        clock.apply(.seek(by: 100), at: 302)
-        #expect(clock.position(at: 400) == 60 && clock.status(at: 400).badge == "END")
-        clock.apply(.togglePause, at: 400)
-        clock.apply(.togglePause, at: 401)
-        #expect(clock.position(at: 401) == 0, "resuming at the end starts over")
-        for _ in 0..<10 { clock.apply(.slower, at: 401) }
-        #expect(clock.speed == 0.25 && clock.status(at: 401).badge == "PLAY ×0.25")
-        for _ in 0..<10 { clock.apply(.faster, at: 401) }
+        var clock = ReplayClock(duration: .seconds(60), speed: 2, now: .seconds(100))
+        #expect(clock.position(at: .seconds(105)) == .seconds(10))
+        clock.apply(.togglePause, at: .seconds(105))
+        #expect(clock.position(at: .seconds(200)) == .seconds(10) && clock.status(at: .seconds(200)).badge == "PAUSED")
+        clock.apply(.seek(by: .seconds(-30)), at: .seconds(200))
+        #expect(clock.position(at: .seconds(300)) == .zero)
+        clock.apply(.togglePause, at: .seconds(300))
+        clock.apply(.faster, at: .seconds(300))
+        #expect(clock.speed == 4 && clock.position(at: .seconds(302)) == .seconds(8))
+        clock.apply(.seek(by: .seconds(100)), at: .seconds(302))
+        #expect(clock.position(at: .seconds(400)) == .seconds(60) && clock.status(at: .seconds(400)).badge == "END")
+        clock.apply(.togglePause, at: .seconds(400))
+        clock.apply(.togglePause, at: .seconds(401))
+        #expect(clock.position(at: .seconds(401)) == .zero, "resuming at the end starts over")
+        for _ in 0..<10 { clock.apply(.slower, at: .seconds(401)) }
+        #expect(clock.speed == 0.25 && clock.status(at: .seconds(401)).badge == "PLAY ×0.25")
+        for _ in 0..<10 { clock.apply(.faster, at: .seconds(401)) }
         #expect(clock.speed == 16)
     }
 
@@ -71,7 +71,7 @@ struct ReplayTests {
         ]
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let recording = try Recording.read(path: path)
-        #expect(recording.frames.map(\.at) == [0.25, 1.0] && recording.duration == 0.75)
+        #expect(recording.frames.map(\.at) == [0.25, 1.0] && recording.duration == .milliseconds(750))
         #expect(recording.problems.count == 3)
         #expect(recording.problems[0].hasPrefix("\(path):3: not a frame") && recording.problems[0].contains("missing"))
         #expect(recording.problems[1].hasPrefix("\(path):4: not a frame") && recording.problems[1].contains("not JSON"))
@@ -101,9 +101,9 @@ struct ReplayTests {
         #expect(source.latest()?.takenAt == first.takenAt)
         clock.advance(by: .seconds(1.5))
         #expect(source.latest()?.takenAt == second.takenAt)
-        #expect(source.playback(.seek(by: 5))?.position == 6.5)
+        #expect(source.playback(.seek(by: .seconds(5)))?.position == .seconds(6.5))
         #expect(source.latest()?.takenAt == second.takenAt)
-        #expect(source.playback(.seek(by: 9))?.position == 10, "clamped to the end")
+        #expect(source.playback(.seek(by: .seconds(9)))?.position == .seconds(10), "clamped to the end")
         #expect(source.latest()?.takenAt == first.takenAt && source.playbackStatus()?.ended == true)
         #expect(source.info.kind == .replay && source.status() == nil)
         let refused = NIOLockedValueBox<Result<String, PatinoxError>?>(nil)
@@ -121,15 +121,18 @@ struct PlaybackAndPickerReducerTests {
         #expect(state.press(.character(" ")) == [.playback(.togglePause)] && !state.paused)
         #expect(!(state.history == History()))
         #expect(
-            state.press(.right) == [.playback(.seek(by: 10))] && (state.history == History()) && state.previous == nil
+            state.press(.right) == [.playback(.seek(by: .seconds(10)))] && (state.history == History())
+                && state.previous == nil
         )
         #expect(
             state.press(.left, .character("<"), .character(">")) == [
-                .playback(.seek(by: -10)), .playback(.slower), .playback(.faster),
+                .playback(.seek(by: .seconds(-10))), .playback(.slower), .playback(.faster),
             ]
         )
-        _ = state.reduce(.playback(PlaybackStatus(position: 12, duration: 60, speed: 2, paused: false)))
-        _ = state.reduce(.tick(now: 10_000))
+        _ = state.reduce(
+            .playback(PlaybackStatus(position: .seconds(12), duration: .seconds(60), speed: 2, paused: false))
+        )
+        _ = state.reduce(.tick(now: .seconds(10_000)))
         #expect(!state.isStale, "a replay is never stale")
         let header = Screen.render(state, glyphs: .unicode).text.split(separator: "\n")[0]
         #expect(header.contains("PLAY ×2") && header.contains("at 00:00:12 of 00:01:00"), "\(header)")

@@ -60,7 +60,7 @@ struct ScreenTests {
         )
         for (width, height) in [(120, 40), (70, 20)] {
             var state = try state("flaky", width: width, height: height)
-            _ = state.reduce(.snapshot(snapshot, now: 84))
+            _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
             let text = Screen.render(state, glyphs: .unicode).text
             #expect(text.contains("×287 load failed after 13 µs"))
             #expect(!state.isCompact ? text.contains("   -0.0s cache/stock") : text.contains("cache/stock load-failed"))

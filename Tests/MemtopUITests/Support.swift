@@ -16,8 +16,8 @@ func fixture(_ name: String) throws -> EngineSnapshot {
 func state(_ fixturePair: String, width: Int = 120, height: Int = 40, readOnly: Bool = false) throws -> AppState {
     var state = AppState(source: SourceInfo(kind: .local, detail: "demo '\(fixturePair)'"), readOnly: readOnly)
     _ = state.reduce(.resize(width: width, height: height))
-    _ = state.reduce(.snapshot(try fixture("\(fixturePair)-1"), now: 82))
-    _ = state.reduce(.snapshot(try fixture("\(fixturePair)-2"), now: 83))
+    _ = state.reduce(.snapshot(try fixture("\(fixturePair)-1"), now: .seconds(82)))
+    _ = state.reduce(.snapshot(try fixture("\(fixturePair)-2"), now: .seconds(83)))
     return state
 }
 
@@ -36,7 +36,7 @@ extension AppState {
     /// Presses keys in order at time `now`, returning every effect.
     /// Reduces each key as the runner does: a click becomes a `.click` action with the target under it on
     /// the layout of the moment.
-    mutating func press(_ keys: Key..., now: Double = 84) -> [Effect] {
+    mutating func press(_ keys: Key..., now: Duration = .seconds(84)) -> [Effect] {
         keys.flatMap { key in
             if case .click(let x, let y) = key {
                 return reduce(.click(Layout(self).hit(x: x, y: y, state: self), now: now))

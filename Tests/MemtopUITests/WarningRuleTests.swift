@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Warning rules, one at a time")
 struct WarningRuleTests {
-    func context(_ previous: EngineSnapshot?, now: Double, _ trackers: WarningTrackers) -> LintContext {
+    func context(_ previous: EngineSnapshot?, now: Duration, _ trackers: WarningTrackers) -> LintContext {
         LintContext(
             previous: previous,
             history: History(),
@@ -20,13 +20,13 @@ struct WarningRuleTests {
         let before = try fixture("steady-1")
         var pool = try #require(before.pools.first)
         pool.counters.leaks += 1
-        var now = context(before, now: 100, WarningTrackers())
+        var now = context(before, now: .seconds(100), WarningTrackers())
         #expect(LeakedLease().check(pool, &now)?.text == "lease held past the leak threshold")
         var after = before
         after.pools[0] = pool
-        var later = context(after, now: 109, now.trackers)
+        var later = context(after, now: .seconds(109), now.trackers)
         #expect(LeakedLease().check(pool, &later) != nil, "still shown 9 s later")
-        var gone = context(after, now: 111, later.trackers)
+        var gone = context(after, now: .seconds(111), later.trackers)
         #expect(LeakedLease().check(pool, &gone) == nil)
     }
 
@@ -34,12 +34,12 @@ struct WarningRuleTests {
     func starvingPool() throws {
         var pool = try #require(try fixture("steady-1").pools.first)
         pool.waiters = 3
-        var state = context(nil, now: 10, WarningTrackers())
+        var state = context(nil, now: .seconds(10), WarningTrackers())
         #expect(StarvingPool().check(pool, &state) == nil, "just started waiting")
-        var later = context(nil, now: 16, state.trackers)
+        var later = context(nil, now: .seconds(16), state.trackers)
         #expect(StarvingPool().check(pool, &later)?.text == "starving: waiters for 6 s")
         pool.waiters = 0
-        var served = context(nil, now: 17, later.trackers)
+        var served = context(nil, now: .seconds(17), later.trackers)
         #expect(StarvingPool().check(pool, &served) == nil && served.trackers.waitingSince[pool.name] == nil)
     }
 }

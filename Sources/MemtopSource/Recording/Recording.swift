@@ -6,10 +6,14 @@ import PatinoxMemory
 /// (docs/FEED.md, "Recordings"). The first line is a ``RecordingHeader``; each further line is a frame,
 /// `{"at": 1.25, "snapshot": {…}}` with `snapshot` in the feed's schema.
 public struct Recording: Sendable {
-    /// One snapshot and when it arrived, in seconds since the recording started.
+    /// One snapshot and when it arrived.
     public struct Frame: Sendable, Codable {
+        /// Seconds since the recording started, as the file writes them (`"at": 1.25`).
         public var at: Double
         public var snapshot: EngineSnapshot
+        /// ``at`` as a duration since the recording started: a negative or non-finite `at` is zero, a huge one
+        /// `Duration.longestTracked` (see `Duration.seconds(clamping:)`).
+        public var offset: Duration { .seconds(clamping: at) }
         public init(at: Double, snapshot: EngineSnapshot) {
             self.at = at
             self.snapshot = snapshot
@@ -23,7 +27,7 @@ public struct Recording: Sendable {
     public var problems: [String]
 
     /// How long the recording runs, from its first frame to its last.
-    public var duration: Double { (frames.last?.at ?? 0) - (frames.first?.at ?? 0) }
+    public var duration: Duration { (frames.last?.offset ?? .zero) - (frames.first?.offset ?? .zero) }
 
     public init(header: RecordingHeader?, frames: [Frame], problems: [String] = []) {
         self.header = header
@@ -91,6 +95,18 @@ public struct Recording: Sendable {
     /// An error about the recording at `path` (line `line` when known), with what to do.
     public static func recordingError(_ path: String, _ line: Int?, _ message: String, hint: String) -> PatinoxError {
         .invalidInput(.feed, name: path, operation: "replay", line: line, message: message, hint: hint)
+    }
+}
+
+extension Duration {
+    /// `seconds` as a duration, for numbers read from outside (a recording's `at`, a config value) where
+    /// `Duration.seconds(_:)` would trap: NaN, infinite and negative values are zero, values beyond
+    /// ``longestTracked`` are that. Rounded to the nanosecond.
+    public static func seconds(clamping seconds: Double) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        let nanoseconds = (seconds * 1e9).rounded()  // infinite for the largest finite values: clamped below
+        // 2⁶³ is Int64.max + 1: every Double below it converts to an Int64.
+        return nanoseconds < 0x1p63 ? .nanoseconds(Int64(nanoseconds)) : .longestTracked
     }
 }
 

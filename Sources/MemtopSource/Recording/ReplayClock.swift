@@ -1,15 +1,20 @@
+import PatinoxMemory
+
 /// What the replay keys ask for.
 public enum PlaybackCommand: Hashable, Sendable {
     case togglePause
-    /// Moves the position by this many recorded seconds (negative: back).
-    case seek(by: Double)
+    /// Moves the position by this much recorded time (negative: back).
+    case seek(by: Duration)
     case faster, slower
 }
 
 /// Where a replay stands, for the header.
 public struct PlaybackStatus: Hashable, Sendable {
-    public var position: Double
-    public var duration: Double
+    /// Recorded time from the first frame.
+    public var position: Duration
+    /// Recorded time from the first frame to the last.
+    public var duration: Duration
+    /// Recorded time played per unit of wall time (a ratio: 2 plays twice as fast).
     public var speed: Double
     public var paused: Bool
 
@@ -23,47 +28,79 @@ public struct PlaybackStatus: Hashable, Sendable {
 
 /// The replay's position in recorded time as a pure function of wall time: pause, seek and speed change
 /// re-anchor it. Time is passed in, so it is tested without waiting.
+///
+/// Wall time (`now`) is the time elapsed on the injected clock since the replay started.
 public struct ReplayClock: Hashable, Sendable {
     public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16]
-    public let duration: Double
+    /// Recorded time from the first frame to the last.
+    public let duration: Duration
     public private(set) var speed: Double
     public private(set) var paused = false
-    private var anchorPosition = 0.0
-    private var anchorTime: Double
+    /// The position at ``anchorTime``.
+    private var anchorPosition = Duration.zero
+    /// The wall time of the last re-anchoring.
+    private var anchorTime: Duration
 
     /// A clock at position 0, playing at `speed` from wall time `now`.
-    public init(duration: Double, speed: Double, now: Double) {
-        self.duration = max(0, duration)
+    public init(duration: Duration, speed: Double, now: Duration) {
+        self.duration = max(.zero, duration)
         self.speed = speed > 0 ? speed : 1
         anchorTime = now
     }
 
-    /// Recorded seconds from the first frame, clamped to the recording.
-    public func position(at now: Double) -> Double {
+    /// Recorded time from the first frame, clamped to the recording.
+    public func position(at now: Duration) -> Duration {
         guard !paused else { return anchorPosition }
-        return min(duration, max(0, anchorPosition + (now - anchorTime) * speed))
+        return clamped(anchorPosition, advancedBy: (now - anchorTime).scaledSaturating(by: speed))
     }
 
-    public func status(at now: Double) -> PlaybackStatus {
+    /// The status at wall time `now`.
+    public func status(at now: Duration) -> PlaybackStatus {
         PlaybackStatus(position: position(at: now), duration: duration, speed: speed, paused: paused)
     }
 
-    public mutating func apply(_ command: PlaybackCommand, at now: Double) {
+    /// Applies `command` at wall time `now` (and re-anchors there).
+    public mutating func apply(_ command: PlaybackCommand, at now: Duration) {
         let position = position(at: now)
         switch command {
         case .togglePause:
             // Resuming at the end starts over, as players do.
-            anchorPosition = !paused || position < duration ? position : 0
+            anchorPosition = !paused || position < duration ? position : .zero
             paused.toggle()
-        case .seek(let delta): anchorPosition = min(duration, max(0, position + delta))
+        case .seek(let delta): anchorPosition = clamped(position, advancedBy: delta)
         case .faster: speed = Self.speeds.first { $0 > speed } ?? speed
         case .slower: speed = Self.speeds.last { $0 < speed } ?? speed
         }
         anchorTime = now
     }
 
+    /// `position + delta` within `0...duration`, without overflowing for any `delta`.
+    private func clamped(_ position: Duration, advancedBy delta: Duration) -> Duration {
+        // `position` is within the recording: a delta clamped to ±duration keeps the sum in range.
+        let delta = min(duration, max(.zero - duration, delta))
+        return min(duration, max(.zero, position + delta))
+    }
+
     /// `2`, `0.5`, `0.25`.
     static func format(_ speed: Double) -> String {
-        speed == speed.rounded() ? String(Int(speed)) : String(speed)
+        // Int(speed) traps beyond Int's range: such a speed prints as a Double.
+        speed == speed.rounded() && speed.magnitude < 1e15 ? String(Int(speed)) : String(speed)
+    }
+}
+
+extension Duration {
+    /// The longest time memtop's clocks deal in: `Int64.max` nanoseconds, about 292 years (what a
+    /// ``MonotonicInstant`` can hold).
+    public static let longestTracked = Duration.nanoseconds(Int64.max)
+
+    /// `self * factor` (as `Duration * Double`), saturating at ±``longestTracked`` instead of trapping when
+    /// the product is out of range; zero when it is not a number (an infinite factor times zero).
+    public func scaledSaturating(by factor: Double) -> Duration {
+        let seconds = inSeconds * factor
+        guard !seconds.isNaN else { return .zero }
+        let limit = Duration.longestTracked.inSeconds
+        if seconds >= limit { return .longestTracked }
+        if seconds <= -limit { return .zero - .longestTracked }
+        return self * factor
     }
 }

@@ -7,12 +7,13 @@ public final class ReplaySource: TelemetrySource {
     public let info: SourceInfo
     let recording: Recording
     private let replay: NIOLockedValueBox<ReplayClock>
-    private let now: @Sendable () -> Double
+    /// The wall time elapsed since the replay started.
+    private let now: @Sendable () -> Duration
 
     /// - Parameter clock: the wall time the replay plays in (a ``ManualClock`` in tests).
     public init(recording: Recording, name: String, speed: Double = 1, clock: any MonotonicClock = SystemClock()) {
         let start = clock.now()
-        let now: @Sendable () -> Double = { (clock.now() - start).inSeconds }
+        let now: @Sendable () -> Duration = { clock.now() - start }
         self.recording = recording
         self.now = now
         info = SourceInfo(kind: .replay, detail: name)
@@ -22,14 +23,14 @@ public final class ReplaySource: TelemetrySource {
     /// The last frame recorded at or before the position.
     public func latest() -> EngineSnapshot? {
         let frames = recording.frames
-        guard let first = frames.first?.at else { return nil }
+        guard let first = frames.first?.offset else { return nil }
         let target = first + replay.withLockedValue { $0.position(at: now()) }
         // Binary search: the first frame after the target, then one back.
         var low = 0
         var high = frames.count
         while low < high {
             let middle = (low + high) / 2
-            if frames[middle].at <= target { low = middle + 1 } else { high = middle }
+            if frames[middle].offset <= target { low = middle + 1 } else { high = middle }
         }
         return frames[max(0, low - 1)].snapshot
     }

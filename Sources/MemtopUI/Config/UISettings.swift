@@ -45,7 +45,7 @@ public struct UISettings: Sendable {
         if let refresh { config.refreshMilliseconds = refresh }
         if readOnly { config.readOnly = true }
         var options = TerminalApp.Options()
-        options.refreshSeconds = Double(config.refreshMilliseconds) / 1000
+        options.refreshInterval = .milliseconds(config.refreshMilliseconds)
         options.readOnly = config.readOnly
         options.keymap = config.keymap
         options.themes = catalog.themes

@@ -66,7 +66,8 @@ public struct StatusMessage: Hashable, Sendable {
     public enum Level: Sendable { case info, error }
     public var text: String
     public var level: Level
-    public var until: Double
+    /// When it goes away, as ``AppState/now``.
+    public var until: Duration
 }
 
 /// A tokio-console-style lint on a component, shown in the header and on its row.
@@ -79,7 +80,8 @@ public struct Warning: Hashable, Sendable {
 /// Everything the screen is drawn from. Changed only by ``reduce(_:)``; views are pure functions of it.
 public struct AppState: Sendable {
     public var source: SourceInfo
-    public var refreshSeconds: Double
+    /// How often the source is polled.
+    public var refreshInterval: Duration
     public var readOnly: Bool
     public var keymap: Keymap
     public var themes: [Theme]
@@ -88,12 +90,13 @@ public struct AppState: Sendable {
 
     public var width = 120
     public var height = 40
-    /// Seconds since the app started (injected with every action that needs time).
-    public var now = 0.0
+    /// The time since the app started (injected with every action that needs time).
+    public var now = Duration.zero
 
     public var snapshot: EngineSnapshot?
     public var previous: EngineSnapshot?
-    public var lastSnapshotAt: Double?
+    /// When the last snapshot arrived, as ``now``.
+    public var lastSnapshotAt: Duration?
     public var history = History()
     public var rates: [String: CacheRates] = [:]
     public var warnings: [Warning] = []
@@ -117,7 +120,7 @@ public struct AppState: Sendable {
 
     public init(
         source: SourceInfo,
-        refreshSeconds: Double = 0.5,
+        refreshInterval: Duration = .milliseconds(500),
         readOnly: Bool = false,
         keymap: Keymap = .standard,
         themes: [Theme] = Theme.builtin,
@@ -125,7 +128,7 @@ public struct AppState: Sendable {
         thresholds: WarningThresholds = WarningThresholds()
     ) {
         self.source = source
-        self.refreshSeconds = refreshSeconds
+        self.refreshInterval = refreshInterval
         self.readOnly = readOnly
         self.keymap = keymap
         self.themes = themes.isEmpty ? Theme.builtin : themes

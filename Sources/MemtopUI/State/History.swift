@@ -27,7 +27,7 @@ public struct CacheRates: Hashable, Sendable {
 
 extension AppState {
     /// Takes in a new snapshot: rates from the previous one, history, warnings.
-    mutating func receive(_ snapshot: EngineSnapshot, now: Double) {
+    mutating func receive(_ snapshot: EngineSnapshot, now: Duration) {
         self.now = now
         lastSnapshotAt = now
         guard !paused else { return }

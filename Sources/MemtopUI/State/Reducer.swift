@@ -3,14 +3,15 @@ import PatinoxMemory
 
 /// Everything that can happen to the app.
 public enum Action: Sendable {
-    case snapshot(EngineSnapshot, now: Double)
-    case tick(now: Double)
-    case key(Key, now: Double)
+    // Every `now` is the time since the app started.
+    case snapshot(EngineSnapshot, now: Duration)
+    case tick(now: Duration)
+    case key(Key, now: Duration)
     case resize(width: Int, height: Int)
     /// A line for the footer: the outcome of a command the app sent, or a notice (a rejected config file).
-    case notice(String, isError: Bool, now: Double)
+    case notice(String, isError: Bool, now: Duration)
     /// A click, as the runner found it on the layout it drew: the panel and row under it (nil: nothing).
-    case click(ClickTarget?, now: Double)
+    case click(ClickTarget?, now: Duration)
     /// Opens the engine picker (attached to a broker without `--engine`, before any engine was heard).
     case openEnginePicker
     /// The feed's own state (reconnecting, malformed messages), nil when all is well.
@@ -65,8 +66,11 @@ extension AppState {
         return []
     }
 
+    /// How long a footer message stays up.
+    static let messageLifetime = Duration.seconds(5)
+
     mutating func show(_ text: String, _ level: StatusMessage.Level = .info) {
-        message = StatusMessage(text: text, level: level, until: now + 5)
+        message = StatusMessage(text: text, level: level, until: now + Self.messageLifetime)
     }
 
     private mutating func handle(_ key: Key) -> [Effect] {
@@ -155,14 +159,14 @@ extension AppState {
         case .seekBack, .seekForward:
             // Rates and sparklines between frames far apart in recorded time would mislead: start them afresh.
             forgetHistory()
-            return [.playback(.seek(by: command == .seekBack ? -Self.seekStep : Self.seekStep))]
+            return [.playback(.seek(by: command == .seekBack ? .zero - Self.seekStep : Self.seekStep))]
         case .slower: return [.playback(.slower)]
         default: return [.playback(.faster)]
         }
     }
 
-    /// Recorded seconds a seek key moves.
-    public static let seekStep = 10.0
+    /// The recorded time a seek key moves.
+    public static let seekStep = Duration.seconds(10)
 
     private mutating func pickEngine(_ selected: Int, _ key: Key) -> [Effect] {
         let engines = engines ?? []

@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 // The warnings memtop raises from what it sees, one type per warning (tokio-console's lints): each rule looks
@@ -5,20 +6,25 @@ import PatinoxMemory
 
 /// When a component earns a warning (the user config can change them).
 public struct WarningThresholds: Hashable, Sendable {
-    /// A pool with waiters for this long is starving.
+    /// A pool with waiters for this many seconds is starving (the config file's `starving_seconds`).
     public var starvingSeconds = 5.0
     /// A cache whose interval hit ratio is this far below its recent average is thrashing.
     public var hitRatioDrop = 0.25
     /// A source silent for this many refresh intervals is stale.
     public var staleIntervals = 4.0
     public init() {}
+
+    /// ``starvingSeconds`` as a duration (zero when it is not a positive number).
+    public var starvingAfter: Duration { .seconds(clamping: starvingSeconds) }
 }
 
 /// What warnings need to remember between snapshots.
+/// Times are ``AppState/now`` values: the time since the app started.
 public struct WarningTrackers: Hashable, Sendable {
-    public var waitingSince: [String: Double] = [:]
+    /// Since when each pool has had waiters.
+    public var waitingSince: [String: Duration] = [:]
     /// When a warning that comes from a one-off increase (leak, failed cleanup) was last raised.
-    public var raisedAt: [String: Double] = [:]
+    public var raisedAt: [String: Duration] = [:]
 }
 
 /// What a rule may read, and the memory it may keep between snapshots.
@@ -26,13 +32,16 @@ struct LintContext {
     let previous: EngineSnapshot?
     let history: History
     let thresholds: WarningThresholds
-    let now: Double
+    let now: Duration
     var trackers: WarningTrackers
 
-    /// A warning raised by a one-off increase (`raised`) stays up for 10 s.
+    /// How long a warning raised by a one-off increase stays up.
+    static let recentFor = Duration.seconds(10)
+
+    /// A warning raised by a one-off increase (`raised`) stays up for ``recentFor``.
     mutating func recent(_ key: String, raised: Bool, _ warning: Warning) -> Warning? {
         if raised { trackers.raisedAt[key] = now }
-        guard let at = trackers.raisedAt[key], now - at < 10 else { return nil }
+        guard let at = trackers.raisedAt[key], now - at < Self.recentFor else { return nil }
         return warning
     }
 }
@@ -44,7 +53,7 @@ protocol WarningRule<Subject> {
     func check(_ subject: Subject, _ context: inout LintContext) -> Warning?
 }
 
-/// A pool whose callers have waited for a connection longer than `starvingSeconds`.
+/// A pool whose callers have waited for a connection longer than `starvingAfter`.
 struct StarvingPool: WarningRule {
     func check(_ pool: PoolStatus, _ context: inout LintContext) -> Warning? {
         guard pool.waiters > 0 else {
@@ -53,8 +62,9 @@ struct StarvingPool: WarningRule {
         }
         let since = context.trackers.waitingSince[pool.name] ?? context.now
         context.trackers.waitingSince[pool.name] = since
-        guard context.now - since >= context.thresholds.starvingSeconds else { return nil }
-        return Warning(panel: .pools, name: pool.name, text: "starving: waiters for \(Int(context.now - since)) s")
+        let waited = context.now - since
+        guard waited >= context.thresholds.starvingAfter else { return nil }
+        return Warning(panel: .pools, name: pool.name, text: "starving: waiters for \(waited.components.seconds) s")
     }
 }
 
@@ -128,8 +138,9 @@ extension AppState {
     /// Whether the source has been silent for too long.
     public var isStale: Bool {
         guard source.isLive else { return false }  // a paused or ended replay is not stale
-        guard let lastSnapshotAt else { return now > refreshSeconds * thresholds.staleIntervals }
-        return now - lastSnapshotAt > refreshSeconds * thresholds.staleIntervals
+        let silence = refreshInterval.scaledSaturating(by: thresholds.staleIntervals)
+        guard let lastSnapshotAt else { return now > silence }
+        return now - lastSnapshotAt > silence
     }
 
     /// The warnings on one row.

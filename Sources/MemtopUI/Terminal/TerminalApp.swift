@@ -10,7 +10,8 @@ import PatinoxMemory
 public final class TerminalApp: Sendable {
     /// Everything the app needs at start.
     public struct Options: Sendable {
-        public var refreshSeconds = 0.5
+        /// How often the source is polled.
+        public var refreshInterval = Duration.milliseconds(500)
         public var readOnly = false
         public var colour = true
         public var glyphs = Glyphs.unicode
@@ -62,7 +63,7 @@ public final class TerminalApp: Sendable {
         // they return, and draws.
         var state = AppState(
             source: source.info,
-            refreshSeconds: options.refreshSeconds,
+            refreshInterval: options.refreshInterval,
             readOnly: options.readOnly,
             keymap: options.keymap,
             themes: options.themes,
@@ -71,11 +72,11 @@ public final class TerminalApp: Sendable {
         )
         let size = terminal.size
         dispatch(.resize(width: size.width, height: size.height), &state)
-        if let message = options.startupMessage { dispatch(.notice(message, isError: true, now: 0), &state) }
+        if let message = options.startupMessage { dispatch(.notice(message, isError: true, now: .zero), &state) }
         if options.openEnginePicker { dispatch(.openEnginePicker, &state) }
         let start = clock.now()
-        func elapsed() -> Double { (clock.now() - start).inSeconds }
-        var nextRefresh = 0.0
+        func elapsed() -> Duration { clock.now() - start }
+        var nextRefresh = Duration.zero
         var dirty = true
         var drawn = Layout(state)  // what the screen shows, for turning clicks into targets
         while !state.quitting, !stopRequested.withLockedValue({ $0 }) {
@@ -88,7 +89,7 @@ public final class TerminalApp: Sendable {
                 dispatch(.feedStatus(source.status()), &state)
                 dispatch(.playback(source.playbackStatus()), &state)
                 dispatch(.engines(source.engines()), &state)
-                nextRefresh = max(nextRefresh + state.refreshSeconds, now + state.refreshSeconds / 2)
+                nextRefresh = max(nextRefresh + state.refreshInterval, now + state.refreshInterval / 2)
                 dirty = true
             }
             dispatch(.tick(now: now), &state)
@@ -103,8 +104,9 @@ public final class TerminalApp: Sendable {
                 terminal.draw(Screen.render(state, glyphs: options.glyphs), theme: themeForDrawing(state))
                 dirty = false
             }
-            let wait = Int(min(max(nextRefresh - elapsed(), 0), 0.1) * 1000)
-            guard let input = terminal.read(timeout: wait) else { continue }
+            // Keys are read for at most 100 ms at a time, so a stop request or a command result is handled soon.
+            let wait = min(max(nextRefresh - elapsed(), .zero), .milliseconds(100))
+            guard let input = terminal.read(timeout: wait.wholeMilliseconds) else { continue }
             switch input {
             case .resized:
                 let size = terminal.size

@@ -49,10 +49,10 @@ enum Format {
     /// 0.781 → "78.1%".
     static func percent(_ value: Double) -> String { tenths(value * 100) + "%" }
 
-    /// Seconds as "00:01:23" (or "1d 02:03:04").
-    static func clock(_ seconds: Double) -> String {
-        // Int(seconds) traps for NaN and beyond Int's range: clamp to 0 ... about 31 years.
-        let total = seconds.isNaN ? 0 : Int(min(max(seconds, 0), 1e9))
+    /// A time as "00:01:23" (or "1d 02:03:04"), in whole seconds; negative times as "00:00:00".
+    static func clock(_ time: Duration) -> String {
+        // Clamped to 0 ... about 31 years, so the day count stays short.
+        let total = Int(min(max(time, .zero), .seconds(1_000_000_000)).components.seconds)
         let (days, rest) = total.quotientAndRemainder(dividingBy: 86_400)
         let text = [rest / 3600, (rest / 60) % 60, rest % 60].map { $0 < 10 ? "0\($0)" : "\($0)" }.joined(
             separator: ":"
@@ -72,6 +72,17 @@ enum Format {
     /// `text` right-aligned in `width`.
     static func right(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, truncated toward zero and saturating at Int's range (for timeouts and the header).
+    var wholeMilliseconds: Int {
+        let (seconds, attoseconds) = components
+        let (milliseconds, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        let (total, sumOverflow) = milliseconds.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        guard !overflow, !sumOverflow else { return seconds < 0 ? .min : .max }
+        return Int(clamping: total)
     }
 }
 

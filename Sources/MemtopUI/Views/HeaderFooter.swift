@@ -118,10 +118,12 @@ enum HeaderPart {
     case title
     case readOnly
     case source(SourceInfo)
-    case uptime(Double)
+    /// The time since the app started.
+    case uptime(Duration)
     case position(PlaybackStatus)
     case engine(String)
-    case refresh(Double)
+    /// The refresh interval.
+    case refresh(Duration)
 
     /// The parts for `state`, in the order they are drawn (a replay's position comes third: after READ-ONLY
     /// when the source is read-only, else after the source).
@@ -131,7 +133,7 @@ enum HeaderPart {
         if let playback = state.playback { parts.insert(.position(playback), at: 2) }
         if !compact {
             parts.insert(.engine(state.snapshot?.engine ?? "—"), at: parts.count - 1)
-            parts.insert(.refresh(state.refreshSeconds), at: parts.count - 1)
+            parts.insert(.refresh(state.refreshInterval), at: parts.count - 1)
         }
         return parts
     }
@@ -144,7 +146,7 @@ enum HeaderPart {
         case .uptime(let now): "up \(Format.clock(now))"
         case .position(let playback): "at \(Format.clock(playback.position)) of \(Format.clock(playback.duration))"
         case .engine(let name): "engine \(name)"
-        case .refresh(let seconds): "refresh \(Int(seconds * 1000)) ms"
+        case .refresh(let interval): "refresh \(interval.wholeMilliseconds) ms"
         }
     }
 

@@ -91,7 +91,7 @@ extension Painter {
                 marker + Format.fit(engine.name + drawn, 22) + Format.fit(heard, 12)
                 + Format.fit("\(Format.tenths(engine.rate))/s", 10) + Format.bytes(engine.bytes)
             let role: ColorRole =
-                index == selected ? .selected : engine.silentFor > 4 * state.refreshSeconds ? .dim : .text
+                index == selected ? .selected : engine.silentFor > 4 * state.refreshInterval.inSeconds ? .dim : .text
             lines.append((text, CellStyle(role)))
         }
         lines.append(("", .text))
