@@ -70,4 +70,23 @@ struct NATSParserTests {
         _ = try info.feed(Array("INFO {\"max_payload\":100}\r\n".utf8))
         #expect(throws: NATSProtocolError.self) { try info.feed(Array("MSG s 1 101\r\n".utf8)) }
     }
+
+    @Test("a hostile INFO cannot lift max_payload past the ceiling; a MSG of Int.max bytes is refused, not a trap")
+    func hostileSizes() throws {
+        var parser = NATSParser()
+        _ = try parser.feed(Array("INFO {\"max_payload\":9223372036854775807}\r\n".utf8))
+        #expect(parser.maximumPayload == NATSParser.payloadCeiling)
+        #expect(throws: NATSProtocolError.self) { try parser.feed(Array("MSG a 1 9223372036854775807\r\n".utf8)) }
+        var negative = NATSParser()
+        _ = try negative.feed(Array("INFO {\"max_payload\":-5}\r\n".utf8))
+        #expect(negative.maximumPayload == NATSParser.payloadCeiling, "a non-positive limit is ignored")
+        #expect(NATSParser(maximumPayload: .max).maximumPayload == NATSParser.payloadCeiling)
+    }
+
+    @Test("an empty or all-space line does not stall the messages buffered behind it")
+    func emptyLines() throws {
+        var parser = NATSParser()
+        let messages = try parser.feed(Array("\r\n   \r\nPING\r\nMSG s 1 2\r\nhi\r\n\r\nPONG\r\n".utf8))
+        #expect(messages == [.ping, .message(subject: "s", sid: 1, replyTo: nil, payload: Array("hi".utf8)), .pong])
+    }
 }

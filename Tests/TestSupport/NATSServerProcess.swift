@@ -99,7 +99,15 @@ public final class NATSServerProcess: @unchecked Sendable {
         pid = 0
     }
 
+    /// Stops the server process (SIGSTOP): its sockets stay open but it answers nothing, as a partitioned or
+    /// hung server would.
+    public func pause() { if pid > 0 { kill(pid, SIGSTOP) } }
+
+    /// Lets a paused server go on (SIGCONT).
+    public func resume() { if pid > 0 { kill(pid, SIGCONT) } }
+
     deinit {
+        resume()
         stop()
         try? FileManager.default.removeItem(atPath: portsDirectory)
     }

@@ -26,7 +26,7 @@ extension NATSClient {
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
-                .connectTimeout(.seconds(3))
+                .connectTimeout(.nanoseconds(Int64(clamping: options.handshakeTimeout.nanosecondsClamped)))
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -49,7 +49,9 @@ extension NATSClient {
         let (subscriptions, pending) = state.withLockedValue { state in
             state.channel = channel
             state.connection = .connected
-            state.maximumPayload = info.maxPayload ?? state.maximumPayload
+            if let announced = info.maxPayload, announced > 0 {  // a hostile INFO cannot lift it past the ceiling
+                state.maximumPayload = min(announced, NATSParser.payloadCeiling)
+            }
             defer {
                 state.pending = []
                 state.pendingBytes = 0
@@ -117,7 +119,8 @@ extension NATSClient {
     }
 }
 
-/// Reads the server's bytes, answers PINGs, runs the handshake, hands messages to the client.
+/// Reads the server's bytes, answers PINGs, runs the handshake (with its deadline), PINGs the server while
+/// connected and closes a connection that stopped answering, hands messages to the client.
 final class NATSChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -128,11 +131,60 @@ final class NATSChannelHandler: ChannelInboundHandler {
     private let connectLine: [UInt8]
     private var info: NATSServerInfo?
     private var handshaking = true
+    private var handshakeDeadline: Scheduled<Void>?
+    private var pinger: RepeatedTask?
+    private var outstandingPings = 0
 
     init(client: NATSClient, handshake: EventLoopPromise<NATSServerInfo>, connectLine: [UInt8]) {
         self.client = client
         self.handshake = handshake
         self.connectLine = connectLine
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let timeout = client.options.handshakeTimeout
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        handshakeDeadline = context.eventLoop.scheduleTask(
+            in: .nanoseconds(Int64(clamping: timeout.nanosecondsClamped))
+        ) {
+            let (handler, context) = loopBound.value
+            let url = handler.client.options.url
+            handler.failHandshake(
+                handler.client.feedError(
+                    "connect",
+                    "\(url) accepted the connection but did not finish the NATS handshake within "
+                        + "\(timeout.humanReadable) (no INFO, or no PONG to our PING)",
+                    hint: "check that a NATS server (not another service) listens there and is not stopped."
+                ),
+                context
+            )
+        }
+        context.fireChannelActive()
+    }
+
+    /// The handshake is over: stop its deadline and start PINGing.
+    private func connected(_ context: ChannelHandlerContext) {
+        handshakeDeadline?.cancel()
+        handshakeDeadline = nil
+        let interval = TimeAmount.nanoseconds(Int64(clamping: client.options.pingInterval.nanosecondsClamped))
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        pinger = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let (handler, context) = loopBound.value
+            handler.ping(context)
+        }
+    }
+
+    private func ping(_ context: ChannelHandlerContext) {
+        let limit = client.options.maximumOutstandingPings
+        guard outstandingPings < limit else {
+            client.options.logger.warning(
+                "the broker stopped answering PINGs; reconnecting",
+                metadata: ["broker": "\(client.options.url)", "unanswered": "\(outstandingPings)"]
+            )
+            return context.close(promise: nil)  // channelInactive reconnects
+        }
+        outstandingPings += 1
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "PING\r\n")), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -158,7 +210,10 @@ final class NATSChannelHandler: ChannelInboundHandler {
         case .pong:
             if handshaking, let info {
                 handshaking = false
+                connected(context)
                 handshake.succeed(info)
+            } else {
+                outstandingPings = 0
             }
         case .ping:
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "PONG\r\n")), promise: nil)
@@ -172,20 +227,29 @@ final class NATSChannelHandler: ChannelInboundHandler {
     }
 
     private func fail(_ reason: String, _ context: ChannelHandlerContext) {
+        let hint =
+            reason.localizedCaseInsensitiveContains("authorization")
+            ? "check the user and password (--user/--password) or the token (--token)."
+            : "check the server's log."
+        failHandshake(
+            client.feedError("connect", "\(client.options.url) refused the connection: \(reason)", hint: hint),
+            context
+        )
+    }
+
+    /// Fails the handshake with `error` (once; later failures only close) and closes the channel.
+    private func failHandshake(_ error: PatinoxError, _ context: ChannelHandlerContext) {
         if handshaking {
             handshaking = false
-            let hint =
-                reason.localizedCaseInsensitiveContains("authorization")
-                ? "check the user and password (--user/--password) or the token (--token)."
-                : "check the server's log."
-            handshake.fail(
-                client.feedError("connect", "\(client.options.url) refused the connection: \(reason)", hint: hint)
-            )
+            handshakeDeadline?.cancel()
+            handshake.fail(error)
         }
         context.close(promise: nil)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        handshakeDeadline?.cancel()
+        pinger?.cancel()
         if handshaking {
             handshaking = false
             handshake.fail(

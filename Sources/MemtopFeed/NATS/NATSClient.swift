@@ -19,6 +19,15 @@ public struct NATSOptions: Sendable {
     public var maximumReconnectDelay: Duration = .seconds(2)
     /// Bytes of outgoing messages kept while disconnected; the oldest are dropped beyond it (and counted).
     public var outgoingLimit = 4 * 1_048_576
+    /// The whole handshake — TCP connect, the server's INFO, our CONNECT and PING, its PONG — must finish
+    /// within this, or the attempt fails (and a reconnect loop backs off and tries again): a port that
+    /// accepts and never speaks cannot hang the client.
+    public var handshakeTimeout: Duration = .seconds(5)
+    /// How often the client PINGs the server once connected.
+    public var pingInterval: Duration = .seconds(3)
+    /// PINGs left unanswered before the connection counts as dead and the client reconnects: with the
+    /// defaults a silent partition or a stopped server is noticed within 9 s (3 × 3 s).
+    public var maximumOutstandingPings = 2
     /// Where a lost connection, the reconnect attempts and the reconnection go, with the broker's URL (never
     /// its credentials). Silent by default.
     public var logger: Logger = .disabled

@@ -35,15 +35,18 @@ public struct NATSProtocolError: Error, Hashable, Sendable, CustomStringConverti
 public struct NATSParser: Sendable {
     /// The longest control line accepted (the server's own limit is 4096).
     public static let maximumControlLine = 4_096
-    /// The largest payload accepted; the server's max_payload when it told us.
-    public var maximumPayload: Int
+    /// The most a server's INFO can raise the payload limit to: a hostile or broken server's `max_payload`
+    /// cannot make us wait for (or buffer) more than this per message.
+    public static let payloadCeiling = 64 * 1_048_576
+    /// The largest payload accepted; the server's max_payload when it told us (at most ``payloadCeiling``).
+    public private(set) var maximumPayload: Int
     private var buffer: [UInt8] = []
     private var start = 0
     /// A MSG header waiting for its payload.
     private var pending: (subject: String, sid: Int, replyTo: String?, count: Int)?
 
-    public init(maximumPayload: Int = 64 * 1_048_576) {
-        self.maximumPayload = maximumPayload
+    public init(maximumPayload: Int = payloadCeiling) {
+        self.maximumPayload = min(max(maximumPayload, 0), Self.payloadCeiling)
     }
 
     public mutating func feed(_ bytes: some Sequence<UInt8>) throws(NATSProtocolError) -> [NATSServerMessage] {
@@ -58,15 +61,24 @@ public struct NATSParser: Sendable {
     }
 
     private mutating func next() throws(NATSProtocolError) -> NATSServerMessage? {
+        while true {
+            guard let message = try nextFrame() else { return nil }
+            if let message { return message }  // an empty or all-space line is skipped, not a stop
+        }
+    }
+
+    /// The next message, `.some(nil)` for a line that carries none, `nil` when more bytes are needed.
+    private mutating func nextFrame() throws(NATSProtocolError) -> NATSServerMessage?? {
         if let header = pending {
-            guard buffer.count - start >= header.count + 2 else { return nil }
+            // header.count <= payloadCeiling, so neither side can overflow.
+            guard buffer.count - start - 2 >= header.count else { return nil }
             let payload = Array(buffer[start..<(start + header.count)])
             guard buffer[start + header.count] == 13, buffer[start + header.count + 1] == 10 else {
                 throw NATSProtocolError(description: "payload of \(header.count) bytes not followed by CRLF")
             }
             start += header.count + 2
             pending = nil
-            return .message(subject: header.subject, sid: header.sid, replyTo: header.replyTo, payload: payload)
+            return .some(.message(subject: header.subject, sid: header.sid, replyTo: header.replyTo, payload: payload))
         }
         guard let end = lineEnd() else {
             if buffer.count - start > Self.maximumControlLine {
@@ -76,7 +88,7 @@ public struct NATSParser: Sendable {
         }
         let line = String(decoding: buffer[start..<end], as: UTF8.self)
         start = end + 2
-        return try parse(line)
+        return .some(try parse(line))
     }
 
     private func lineEnd() -> Int? {
@@ -104,7 +116,7 @@ public struct NATSParser: Sendable {
             guard let info = NATSJSON.decodeInfo(Array(json.utf8)) else {
                 throw NATSProtocolError(description: "INFO without valid JSON")
             }
-            if let maximum = info.maxPayload, maximum > 0 { maximumPayload = maximum }
+            if let maximum = info.maxPayload, maximum > 0 { maximumPayload = min(maximum, Self.payloadCeiling) }
             return .info(info)
         case "MSG":
             guard words.count == 4 || words.count == 5, let sid = Int(words[2]),
@@ -117,7 +129,7 @@ public struct NATSParser: Sendable {
                 throw NATSProtocolError(description: "MSG of \(count) bytes exceeds the \(maximumPayload)-byte limit")
             }
             pending = (String(words[1]), sid, words.count == 5 ? String(words[3]) : nil, count)
-            return try next()
+            return try nextFrame() ?? nil
         default:
             throw NATSProtocolError(description: "unknown operation '\(verb.prefix(20))'")
         }
