@@ -34,12 +34,13 @@ struct CacheEntryMeta: Sendable {
     init() {}
 }
 
-/// A doubly-linked list threaded through the `previous`/`next` fields of entries in one array:
-/// O(1) push, remove and move, no allocation. Head = most recently used, tail = least.
+extension CacheEntryMeta: IndexLinked {}
+
+/// One policy queue of a cache shard: an ``IndexLinkedList`` through the entries' metadata, with its count
+/// and weight. Head = most recently used, tail = least.
 @usableFromInline
 struct EntryList: Sendable {
-    @usableFromInline var head: Int32 = -1
-    @usableFromInline var tail: Int32 = -1
+    @usableFromInline var links = IndexLinkedList()
     @usableFromInline var count = 0
     /// Sum of the weights of the entries in the list.
     @usableFromInline var weight = 0
@@ -47,31 +48,31 @@ struct EntryList: Sendable {
     @inlinable
     init() {}
 
+    /// The most recently used entry, or -1.
+    @inlinable
+    var head: Int32 { links.head }
+
+    /// The least recently used entry, or -1.
+    @inlinable
+    var tail: Int32 { links.tail }
+
     @inlinable
     mutating func pushHead(_ index: Int32, _ meta: inout [CacheEntryMeta]) {
-        meta[Int(index)].previous = -1
-        meta[Int(index)].next = head
-        if head >= 0 { meta[Int(head)].previous = index } else { tail = index }
-        head = index
+        links.pushHead(index, in: &meta)
         count += 1
         weight += meta[Int(index)].weight
     }
 
     @inlinable
     mutating func remove(_ index: Int32, _ meta: inout [CacheEntryMeta]) {
-        let previous = meta[Int(index)].previous
-        let next = meta[Int(index)].next
-        if previous >= 0 { meta[Int(previous)].next = next } else { head = next }
-        if next >= 0 { meta[Int(next)].previous = previous } else { tail = previous }
-        meta[Int(index)].previous = -1
-        meta[Int(index)].next = -1
+        links.remove(index, in: &meta)
         count -= 1
         weight -= meta[Int(index)].weight
     }
 
     @inlinable
     mutating func moveToHead(_ index: Int32, _ meta: inout [CacheEntryMeta]) {
-        guard head != index else { return }
+        guard links.head != index else { return }
         remove(index, &meta)
         pushHead(index, &meta)
     }

@@ -68,8 +68,8 @@ struct ConnectionSlots<Connection> {
     @usableFromInline var slots: [Slot] = []
     @usableFromInline var connections: [Connection?] = []
     @usableFromInline var freeSlots: [Int32] = []
-    @usableFromInline var idleHead: Int32 = -1
-    @usableFromInline var idleTail: Int32 = -1
+    /// Idle slots, most recently used at the head.
+    @usableFromInline var idle = IndexLinkedList()
     @usableFromInline var counts = Counts()
 
     @inlinable
@@ -181,18 +181,10 @@ struct ConnectionSlots<Connection> {
 
     /// The most recently used idle slot.
     @inlinable
-    var mostRecentIdle: Int32? { idleHead >= 0 ? idleHead : nil }
+    var mostRecentIdle: Int32? { idle.isEmpty ? nil : idle.head }
 
     /// Idle slots from least recently used on, for housekeeping scans.
-    func idleFromOldest() -> [Int32] {
-        var result: [Int32] = []
-        var cursor = idleTail
-        while cursor >= 0 {
-            result.append(cursor)
-            cursor = slots[Int(cursor)].previous
-        }
-        return result
-    }
+    func idleFromOldest() -> [Int32] { idle.fromTail(in: slots) }
 
     /// Indices of slots in `state`.
     func indices(in state: State) -> [Int32] {
@@ -200,21 +192,10 @@ struct ConnectionSlots<Connection> {
     }
 
     @inlinable
-    mutating func linkIdleAtHead(_ index: Int32) {
-        slots[Int(index)].previous = -1
-        slots[Int(index)].next = idleHead
-        if idleHead >= 0 { slots[Int(idleHead)].previous = index } else { idleTail = index }
-        idleHead = index
-    }
+    mutating func linkIdleAtHead(_ index: Int32) { idle.pushHead(index, in: &slots) }
 
     @inlinable
-    mutating func unlinkIdle(_ index: Int32) {
-        let slot = slots[Int(index)]
-        if slot.previous >= 0 { slots[Int(slot.previous)].next = slot.next } else { idleHead = slot.next }
-        if slot.next >= 0 { slots[Int(slot.next)].previous = slot.previous } else { idleTail = slot.previous }
-        slots[Int(index)].previous = -1
-        slots[Int(index)].next = -1
-    }
+    mutating func unlinkIdle(_ index: Int32) { idle.remove(index, in: &slots) }
 }
 
 extension ConnectionSlots {
@@ -236,3 +217,5 @@ extension ConnectionSlots {
 }
 
 extension ConnectionSlots: Sendable where Connection: Sendable {}
+
+extension PoolSlot: IndexLinked {}

@@ -1,6 +1,6 @@
 /// A FIFO of waiters with O(1) append, pop-oldest and removal by request ID.
 ///
-/// Nodes live in one array linked by indices (no per-node allocation); freed nodes are reused.
+/// Nodes live in one array linked by an ``IndexLinkedList`` (no per-node allocation); freed nodes are reused.
 /// Removal by ID (cancellation) goes through a dictionary from request ID to node index.
 @usableFromInline
 struct WaiterQueue<Payload> {
@@ -20,7 +20,7 @@ struct WaiterQueue<Payload> {
         }
     }
     @usableFromInline
-    struct Node {
+    struct Node: IndexLinked {
         @usableFromInline var entry: Entry?
         @usableFromInline var previous: Int32 = -1
         @usableFromInline var next: Int32 = -1
@@ -36,17 +36,16 @@ struct WaiterQueue<Payload> {
     @usableFromInline var nodes: [Node] = []
     @usableFromInline var freeNodes: [Int32] = []
     @usableFromInline var indexByRequest: [UInt64: Int32] = [:]
-    @usableFromInline var head: Int32 = -1
-    @usableFromInline var tail: Int32 = -1
+    @usableFromInline var order = IndexLinkedList()
 
     @usableFromInline
     init() {}
 
     var count: Int { indexByRequest.count }
     @inlinable
-    var isEmpty: Bool { head < 0 }
+    var isEmpty: Bool { order.isEmpty }
     /// The oldest waiter, which also has the earliest deadline (all waiters share one timeout).
-    var first: Entry? { head < 0 ? nil : nodes[Int(head)].entry }
+    var first: Entry? { order.isEmpty ? nil : nodes[Int(order.tail)].entry }
 
     func contains(_ requestID: UInt64) -> Bool { indexByRequest[requestID] != nil }
 
@@ -54,19 +53,18 @@ struct WaiterQueue<Payload> {
         let index: Int32
         if let reused = freeNodes.popLast() {
             index = reused
-            nodes[Int(index)] = Node(entry: entry, previous: tail)
+            nodes[Int(index)] = Node(entry: entry)
         } else {
             index = Int32(nodes.count)
-            nodes.append(Node(entry: entry, previous: tail))
+            nodes.append(Node(entry: entry))
         }
-        if tail >= 0 { nodes[Int(tail)].next = index } else { head = index }
-        tail = index
+        order.pushHead(index, in: &nodes)  // newest at the head, oldest at the tail
         indexByRequest[entry.requestID] = index
     }
 
     @inlinable
     mutating func popFirst() -> Entry? {
-        head < 0 ? nil : unlink(head)
+        order.isEmpty ? nil : unlink(order.tail)
     }
 
     mutating func remove(requestID: UInt64) -> Entry? {
@@ -84,9 +82,8 @@ struct WaiterQueue<Payload> {
 
     @inlinable
     mutating func unlink(_ index: Int32) -> Entry? {
+        order.remove(index, in: &nodes)
         let node = nodes[Int(index)]
-        if node.previous >= 0 { nodes[Int(node.previous)].next = node.next } else { head = node.next }
-        if node.next >= 0 { nodes[Int(node.next)].previous = node.previous } else { tail = node.previous }
         nodes[Int(index)] = Node()
         freeNodes.append(index)
         if let entry = node.entry { indexByRequest[entry.requestID] = nil }
