@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "MemtopSourceTests",
             dependencies: [
-                "MemtopSource", "MemtopTestSupport",
+                "MemtopSource", "MemtopTestSupport", "PatinoxMemory",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

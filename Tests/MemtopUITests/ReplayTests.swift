@@ -152,8 +152,8 @@ struct PlaybackAndPickerReducerTests {
         let engine = try #require(state.snapshot?.engine)
         _ = state.reduce(
             .engines([
-                EngineListing(name: "books", silentFor: 0.1, rate: 4, bytes: 9000),
-                EngineListing(name: engine, silentFor: 0.2, rate: 4, bytes: 12000),
+                EngineListing(name: "books", silentFor: .milliseconds(100), rate: 4, bytes: 9000),
+                EngineListing(name: engine, silentFor: .milliseconds(200), rate: 4, bytes: 12000),
             ])
         )
         _ = state.press(.character("e"))

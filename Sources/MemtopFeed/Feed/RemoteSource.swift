@@ -16,23 +16,14 @@ public final class RemoteSource: TelemetrySource {
     private let clock: any MonotonicClock
     private let started: MonotonicInstant
 
-    struct Heard {
-        var lastAt: Double
-        var bytes: Int
-        /// Arrival times within the rate window.
-        var recent: [Double] = []
-    }
-
     struct State {
         var engine: String?
         var latest: EngineSnapshot?
-        var heard: [String: Heard] = [:]
+        var roster = EngineRoster()
         var rejected = 0
-        var lastProblem: String?
+        /// The engine and the reason of the last reject.
+        var lastReject: (engine: String, problem: String)?
     }
-
-    /// Seconds of arrivals a listing's rate is computed over.
-    static let rateWindow = 5.0
 
     /// - Parameters:
     ///   - engine: the engine to draw; nil to draw none until ``select(engine:)`` (the picker).
@@ -55,35 +46,32 @@ public final class RemoteSource: TelemetrySource {
         client.subscribe(FeedSubjects.allSnapshots) { [self] message in receive(message) }
     }
 
-    private var elapsed: Double { (clock.now() - started).inSeconds }
+    private var elapsed: Duration { clock.now() - started }
 
     func receive(_ message: NATSMessage) {
         guard let name = FeedSubjects.engine(in: message.subject) else { return }
         let now = elapsed
         let drawn = state.withLockedValue { state -> Bool in
-            var heard = state.heard[name] ?? Heard(lastAt: now, bytes: 0)
-            heard.lastAt = now
-            heard.bytes = message.payload.count
-            heard.recent.removeAll { $0 < now - Self.rateWindow }
-            heard.recent.append(now)
-            state.heard[name] = heard
+            state.roster.hear(name, bytes: message.payload.count, at: now)
             return state.engine == name
         }
         guard drawn else { return }
-        switch Self.decodeSnapshot(message.payload) {
+        switch Self.decodeSnapshot(message.payload, engine: name) {
         case .success(let snapshot):
             state.withLockedValue { if $0.engine == name { $0.latest = snapshot } }
             recorder?.append(snapshotJSON: message.payload, snapshot: snapshot)
         case .failure(let problem):
             state.withLockedValue {
                 $0.rejected += 1
-                $0.lastProblem = problem.message
+                $0.lastReject = (name, problem.message)
             }
         }
     }
 
-    /// A snapshot in the current schema, or why the payload is not one.
-    public static func decodeSnapshot(_ payload: [UInt8]) -> Result<EngineSnapshot, PatinoxError> {
+    /// A snapshot in the current schema and within ``SnapshotLimits`` (of `engine`, when given: the engine its
+    /// subject names), or why the payload is not one.
+    public static func decodeSnapshot(_ payload: [UInt8], engine: String? = nil) -> Result<EngineSnapshot, PatinoxError>
+    {
         func failure(_ message: String) -> Result<EngineSnapshot, PatinoxError> {
             .failure(
                 .invalidInput(
@@ -101,6 +89,7 @@ public final class RemoteSource: TelemetrySource {
         guard snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion else {
             return failure("schema version \(snapshot.schemaVersion), expected \(EngineSnapshot.currentSchemaVersion)")
         }
+        if let problem = snapshot.limitProblem(expectedEngine: engine) { return failure(problem) }
         return .success(snapshot)
     }
 
@@ -111,20 +100,12 @@ public final class RemoteSource: TelemetrySource {
 
     public func engines() -> [EngineListing]? {
         let now = elapsed
-        return state.withLockedValue { state in
-            state.heard.map { name, heard in
-                let recent = heard.recent.filter { $0 >= now - Self.rateWindow }
-                // Arrivals per second between the first and the last in the window.
-                let span = (recent.last ?? 0) - (recent.first ?? 0)
-                return EngineListing(
-                    name: name,
-                    silentFor: now - heard.lastAt,
-                    rate: recent.count > 1 && span > 0 ? Double(recent.count - 1) / span : 0,
-                    bytes: heard.bytes
-                )
-            }
-        }.sorted { $0.name < $1.name }
+        let listing = state.withLockedValue { $0.roster.listing(at: now) }
+        return listing.sorted { $0.name < $1.name }  // outside the lock the receive path takes
     }
+
+    /// Engine names dropped because the roster was full (``EngineRoster/capacity``).
+    public var droppedEngines: Int { state.withLockedValue { $0.roster.dropped } }
 
     public func select(engine: String) {
         state.withLockedValue {
@@ -170,8 +151,11 @@ public final class RemoteSource: TelemetrySource {
                 "RECONNECTING (attempt \(attempt), retrying within \(client.options.maximumReconnectDelay)): \(error)"
             )
         }
-        let (rejected, problem) = state.withLockedValue { ($0.rejected, $0.lastProblem) }
-        if rejected > 0 { parts.append("\(rejected) bad message(s) ignored, last: \(problem ?? "?")") }
+        let (rejected, last, dropped) = state.withLockedValue { ($0.rejected, $0.lastReject, $0.roster.dropped) }
+        if rejected > 0, let last {
+            parts.append("rejected \(rejected) snapshot(s), the last from \(last.engine): \(last.problem)")
+        }
+        if dropped > 0 { parts.append("\(dropped) engine name(s) dropped: over \(EngineRoster.capacity) heard") }
         if let recorder, case let failures = recorder.written.failures, failures > 0 {
             parts.append("recording to \(recorder.path): \(failures) frame(s) could not be written")
         }

@@ -35,10 +35,12 @@ public struct Recording: Sendable {
         self.problems = problems
     }
 
-    /// Reads `path`. Malformed lines are skipped and listed in ``problems``; a file with no frame at all
-    /// (missing, empty, not a recording) is an error that names the file and what to do.
+    /// Reads `path`, streaming it through a ``RecordingReader``: malformed, oversized or out-of-limits lines are
+    /// skipped and listed in ``problems``. A path that is not a regular file (a device such as `/dev/zero`, a
+    /// FIFO, a directory) or a file with no frame at all is an error that names the file and what to do.
     public static func read(path: String) throws(PatinoxError) -> Recording {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             throw recordingError(
                 path,
                 nil,
@@ -46,40 +48,25 @@ public struct Recording: Sendable {
                 hint: "check the path (memtop record writes one)."
             )
         }
-        var header: RecordingHeader?
-        var frames: [Frame] = []
-        var problems: [String] = []
-        let decoder = JSONDecoder()
-        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            guard !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) else { continue }
-            if index == 0, let decoded = try? decoder.decode(RecordingHeader.self, from: Data(line)) {
-                header = decoded
-                continue
-            }
-            do {
-                let frame = try decoder.decode(Frame.self, from: Data(line))
-                guard frame.snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion else {
-                    problems.append(
-                        "\(path):\(index + 1): snapshot schema \(frame.snapshot.schemaVersion), expected "
-                            + "\(EngineSnapshot.currentSchemaVersion)"
-                    )
-                    continue
-                }
-                frames.append(frame)
-            } catch {
-                problems.append("\(path):\(index + 1): not a frame (\(line.count) bytes): \(Self.reason(error))")
-            }
-        }
-        guard !frames.isEmpty else {
-            let why = problems.first.map { " First problem: \($0)" } ?? ""
+        guard status.st_mode & S_IFMT == S_IFREG else {
             throw recordingError(
                 path,
-                problems.isEmpty ? nil : 1,
-                "no snapshot frame in the file.\(why)",
-                hint: "record one with `memtop record nats://HOST:PORT --engine NAME --out FILE.ndjson`."
+                nil,
+                "not a regular file (a device, a FIFO or a directory): a recording is a file memtop record wrote",
+                hint: "give the path of a .ndjson recording."
             )
         }
-        return Recording(header: header, frames: frames, problems: problems)
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw recordingError(path, nil, "cannot open the recording", hint: "check its permissions.")
+        }
+        defer { try? handle.close() }
+        var reader = RecordingReader(path: path)
+        do {
+            while let chunk = try handle.read(upToCount: 1_048_576), !chunk.isEmpty { reader.feed(chunk) }
+        } catch {
+            throw recordingError(path, nil, "reading failed: \(error)", hint: "check the file and the disk.")
+        }
+        return try reader.finish()
     }
 
     static func reason(_ error: any Error) -> String {

@@ -54,14 +54,14 @@ public struct SourceInfo: Hashable, Sendable {
 /// An engine a source hears, for the engine picker.
 public struct EngineListing: Hashable, Sendable {
     public var name: String
-    /// Seconds since its last snapshot arrived.
-    public var silentFor: Double
+    /// Time since its last snapshot arrived.
+    public var silentFor: Duration
     /// Snapshots per second over the last few seconds.
     public var rate: Double
     /// Size of its last snapshot, bytes.
     public var bytes: Int
 
-    public init(name: String, silentFor: Double, rate: Double, bytes: Int) {
+    public init(name: String, silentFor: Duration, rate: Double, bytes: Int) {
         self.name = name
         self.silentFor = silentFor
         self.rate = rate

@@ -86,12 +86,13 @@ extension Painter {
         for (index, engine) in engines.enumerated() {
             let marker = index == selected ? "\(glyphs.selected) " : "  "
             let drawn = engine.name == state.snapshot?.engine ? " (drawn)" : ""
-            let heard = engine.silentFor < 1 ? "now" : "\(Format.tenths(engine.silentFor)) s ago"
+            let heard = engine.silentFor < .seconds(1) ? "now" : "\(Format.tenths(engine.silentFor.inSeconds)) s ago"
             let text =
                 marker + Format.fit(engine.name + drawn, 22) + Format.fit(heard, 12)
                 + Format.fit("\(Format.tenths(engine.rate))/s", 10) + Format.bytes(engine.bytes)
             let role: ColorRole =
-                index == selected ? .selected : engine.silentFor > 4 * state.refreshInterval.inSeconds ? .dim : .text
+                index == selected
+                ? .selected : engine.silentFor.inSeconds > 4 * state.refreshInterval.inSeconds ? .dim : .text
             lines.append((text, CellStyle(role)))
         }
         lines.append(("", .text))

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """An independent client (nats-py) against memtop's feed: validates a published snapshot against the
-schema of docs/FEED.md, then publishes garbage the attached memtop must survive.
+schema of docs/FEED.md, then publishes garbage and forged snapshots the attached memtop must reject.
 
     python3 nats_interop.py nats://127.0.0.1:4222 ENGINE
 Exit 0 when the snapshot is valid; prints what is wrong otherwise.
@@ -65,6 +65,27 @@ def validate(snapshot):
     return problems
 
 
+def forgeries(snapshot):
+    """Five snapshots outside docs/FEED.md's limits: a counter of -2^63, one of 2^62, resident pages beyond
+    the mapping, an escape sequence in an event, another engine's name on this engine's subject."""
+    def copy():
+        return json.loads(json.dumps(snapshot))
+    assert snapshot["pools"], "the published engine has a pool to forge"
+    negative = copy()
+    negative["pools"][0]["counters"]["timedOut"] = -(2 ** 63)
+    huge = copy()
+    huge["pools"][0]["counters"]["acquired"] = 2 ** 62
+    resident = copy()
+    resident["mappings"] = [{"path": "/forged", "bytes": 4096, "writable": False, "pages": 1,
+                             "residentPages": 9, "regions": [100]}]
+    escape = copy()
+    escape["events"] = [{"at": 0, "component": {"kind": "pool", "name": "db"}, "kind": "phase",
+                         "message": "\x1b[2J\x1b[31mredrawn"}]
+    elsewhere = copy()
+    elsewhere["engine"] = "elsewhere"
+    return [negative, huge, resident, escape, elsewhere]
+
+
 async def main(url, engine):
     client = await nats.connect(url)
     subscription = await client.subscribe(f"memtop.v1.{engine}.snapshot")
@@ -74,6 +95,10 @@ async def main(url, engine):
     subject = f"memtop.v1.{engine}.snapshot"
     for garbage in [b"\x00\xff not json", b'{"schemaVersion": 1}', json.dumps({"schemaVersion": 7}).encode(), b""]:
         await client.publish(subject, garbage)
+    # Forged snapshots, well-formed JSON of the right schema with values no engine produces: each must be
+    # rejected (and counted) by the viewer, which keeps drawing the last good one.
+    for forged in forgeries(json.loads(message.data)):
+        await client.publish(subject, json.dumps(forged).encode())
     await client.flush()
     await client.close()
     for problem in problems:

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+@testable import MemtopSource
+@testable import PatinoxMemory
+
+/// Each class of value no engine produces is named by the check, by its field's path.
+@Suite("Snapshot limits (the trust boundary)")
+struct SnapshotLimitsTests {
+    static func snapshot() -> EngineSnapshot {
+        var snapshot = EngineSnapshot(engine: "shop", takenAt: 1_000)
+        snapshot.pools = [
+            PoolStatus(
+                name: "db",
+                phase: .running,
+                total: 2,
+                idle: 1,
+                leased: 1,
+                creating: 0,
+                checking: 0,
+                waiters: 0,
+                minimum: 1,
+                maximum: 4,
+                circuitOpen: false,
+                consecutiveCreateFailures: 0,
+                counters: PoolCounters(),
+                acquireLatency: LatencySummary()
+            )
+        ]
+        snapshot.mappings = [
+            MappingSnapshot(
+                path: "/data/index",
+                bytes: 8192,
+                writable: false,
+                pages: 2,
+                residentPages: 1,
+                regions: [50]
+            )
+        ]
+        snapshot.events = [
+            EngineEvent(at: 900, component: ComponentID(kind: .pool, name: "db"), kind: .phase, message: "a\nb")
+        ]
+        return snapshot
+    }
+
+    @Test("a snapshot an engine produces passes, with its subject's engine")
+    func good() {
+        #expect(Self.snapshot().limitProblem(expectedEngine: "shop") == nil)
+    }
+
+    /// One value no engine produces, and the words the check must find.
+    enum Forgery: CaseIterable, Sendable {
+        case negativeCounter, hugeMaximum, hugeLatencyCount, residentBeyondPages, regionOver100, eventFromTheFuture
+        case escapeInMessage, controlInName, emptyEngine, tooManyPools, notANumberFraction
+
+        var expected: String {
+            switch self {
+            case .negativeCounter: "pools[db].counters.timedOut is -9223372036854775808"
+            case .hugeMaximum: "pools[db].maximum is 9223372036854775807"
+            case .hugeLatencyCount: "pools[db].acquireLatency.count is 18446744073709551615"
+            case .residentBeyondPages: "residentPages is 3, more than its 2 pages"
+            case .regionOver100: "regions holds 101"
+            case .eventFromTheFuture: "events[0].at is 2000, after the snapshot's takenAt 1000"
+            case .escapeInMessage: "events[0].message holds the control character U+1b"
+            case .controlInName: "pools[db?].name holds the control character U+7"
+            case .emptyEngine: "engine is empty"
+            case .tooManyPools: "pools has 10001 entries"
+            case .notANumberFraction: "caches[users].windowFraction is nan"
+            }
+        }
+
+        func apply(to snapshot: inout EngineSnapshot) {
+            switch self {
+            case .negativeCounter: snapshot.pools[0].counters.timedOut = Int.min
+            case .hugeMaximum: snapshot.pools[0].maximum = Int.max
+            case .hugeLatencyCount: snapshot.pools[0].acquireLatency.count = .max
+            case .residentBeyondPages: snapshot.mappings[0].residentPages = 3
+            case .regionOver100: snapshot.mappings[0].regions = [101]
+            case .eventFromTheFuture: snapshot.events[0].at = 2_000
+            case .escapeInMessage: snapshot.events[0].message = "\u{1B}[2J"
+            case .controlInName: snapshot.pools[0].name = "db\u{7}"
+            case .emptyEngine: snapshot.engine = ""
+            case .tooManyPools: snapshot.pools = Array(repeating: snapshot.pools[0], count: 10_001)
+            case .notANumberFraction:
+                snapshot.caches = [
+                    CacheStatus(
+                        name: "users",
+                        policy: .wTinyLFU,
+                        count: 0,
+                        weight: 0,
+                        maximumCount: 10,
+                        maximumWeight: nil,
+                        shards: 1,
+                        stats: CacheStats(),
+                        windowFraction: .nan,
+                        squeezed: false,
+                        forcingMisses: false
+                    )
+                ]
+            }
+        }
+    }
+
+    @Test("each forged value is rejected with its path", arguments: Forgery.allCases)
+    func forged(_ forgery: Forgery) {
+        var snapshot = Self.snapshot()
+        forgery.apply(to: &snapshot)
+        let problem = snapshot.limitProblem()
+        #expect(problem?.contains(forgery.expected) == true, "\(problem ?? "accepted")")
+    }
+
+    @Test("a snapshot on another engine's subject is refused")
+    func otherEngine() {
+        #expect(
+            Self.snapshot().limitProblem(expectedEngine: "books") == "engine is 'shop', but its subject names 'books'"
+        )
+    }
+
+    @Test("a pool can hold the limit itself, and 4,096 of its counters sum without overflow")
+    func limitIsSafe() {
+        var snapshot = Self.snapshot()
+        snapshot.pools[0].counters.acquired = SnapshotLimits.maximumCount
+        #expect(snapshot.limitProblem() == nil)
+        let (_, overflow) = SnapshotLimits.maximumCount.multipliedReportingOverflow(by: 4_096)
+        #expect(!overflow)
+    }
+}
