@@ -14,6 +14,15 @@ extension Engine {
         switch command {
         case .resizePool(let pool, let minimum, let maximum):
             let member = try member(pool, kind: .pool)
+            guard maximum <= commandPoolCeiling else {
+                throw .invalidConfiguration(
+                    component: .engine,
+                    name: pool,
+                    operation: "resizePool",
+                    problem: "maximum \(maximum) is above the \(commandPoolCeiling) connections a command may ask for",
+                    hint: "resize from the application itself, or create the engine with a higher commandPoolCeiling."
+                )
+            }
             return (member.id, try member.control(.resize(minimum: minimum, maximum: maximum)))
         case .injectFault(let target, let kind, let amount, let seconds):
             try Self.validate(kind, amount: amount, seconds: seconds)
@@ -27,7 +36,12 @@ extension Engine {
                     member: member,
                     duration: duration
                 )
-                activeFaults.withLockedValue { $0.append(timed) }
+                activeFaults.withLockedValue { faults in
+                    // The new injection replaces an earlier one of the same kind on the same target: the
+                    // earlier one's end must not clear it, and a target holds at most one fault per kind.
+                    faults.removeAll { $0.fault.target == target && $0.fault.kind == kind }
+                    faults.append(timed)
+                }
                 faultsChanged.wake()
             }
             return (member.id, "fault \(kind.rawValue) for \(duration.humanReadable): \(result)")

@@ -23,15 +23,27 @@ public final class Engine: Sendable {
     let faultsChanged = WakeSignal()
     let observers = NIOLockedValueBox<(next: Int, handlers: [Int: @Sendable (EngineEvent) -> Void])>((0, [:]))
 
+    /// The most connections a `resizePool` command may give a pool (commands can come from any memtop allowed
+    /// to steer: holding `+` must not open 100,000 connections to a database).
+    public let commandPoolCeiling: Int
+
     /// An engine with no components yet.
     /// - Parameters:
     ///   - name: the engine's name (memtop's header, the feed's `<engine>` subject token).
     ///   - clock: the time source of snapshots, events and fault expiry (injected in tests).
     ///   - eventCapacity: how many recent events snapshots carry.
-    public init(name: String, clock: any MonotonicClock = SystemClock(), eventCapacity: Int = 256) {
+    ///   - commandPoolCeiling: the largest pool maximum a `resizePool` command may set (1,000 by default);
+    ///     the application itself can still resize beyond it.
+    public init(
+        name: String,
+        clock: any MonotonicClock = SystemClock(),
+        eventCapacity: Int = 256,
+        commandPoolCeiling: Int = 1_000
+    ) {
         self.name = name
         self.clock = clock
         self.log = EventLog(capacity: eventCapacity)
+        self.commandPoolCeiling = commandPoolCeiling
     }
 
     /// Records an event (components report through ``monitor(forwardingTo:)``; commands record themselves).

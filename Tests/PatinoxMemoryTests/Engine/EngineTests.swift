@@ -169,6 +169,40 @@ struct EngineTests {
         await fixture.pool.shutdown()
     }
 
+    @Test("a fault injected again replaces the earlier one: the earlier end does not clear the later fault")
+    func reinjectedFault() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        let inject = ControlCommand.injectFault(target: "db", kind: .failCreates, amount: nil, durationSeconds: 5)
+        try fixture.engine.apply(inject, sender: "chaos")
+        fixture.clock.advance(by: .seconds(3))
+        try fixture.engine.apply(inject, sender: "chaos")  // now until t = 8 s
+        #expect(fixture.engine.snapshot().faults.count == 1, "one fault per kind and target")
+        fixture.clock.advance(by: .seconds(3))  // t = 6 s: the first injection's end has passed
+        #expect(fixture.engine.snapshot().faults.count == 1 && fixture.pool.faults.failCreates)
+        fixture.clock.advance(by: .seconds(3))  // t = 9 s
+        #expect(fixture.engine.snapshot().faults.isEmpty && !fixture.pool.faults.failCreates)
+        await fixture.pool.shutdown()
+    }
+
+    @Test("a resize command above the engine's ceiling is refused with the ceiling and how to go beyond it")
+    func resizeCeiling() async throws {
+        let fixture = try Fixture()
+        defer { fixture.folder.remove() }
+        #expect(fixture.engine.commandPoolCeiling == 1_000)
+        do {
+            try fixture.engine.apply(.resizePool(pool: "db", minimum: 1, maximum: 100_000), sender: "remote")
+            Issue.record("accepted a pool of 100,000")
+        } catch {
+            #expect(error.description.contains("above the 1000 connections a command may ask for"))
+            #expect(error.description.contains("commandPoolCeiling"))
+        }
+        #expect(fixture.pool.status().maximum == 4, "unchanged")
+        try fixture.engine.apply(.resizePool(pool: "db", minimum: 1, maximum: 1_000), sender: "remote")
+        #expect(fixture.pool.status().maximum == 1_000)
+        await fixture.pool.shutdown()
+    }
+
     @Test("every fault kind shows in the next snapshot and clears after its duration")
     func faults() async throws {
         let fixture = try Fixture()
