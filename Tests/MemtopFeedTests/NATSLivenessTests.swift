@@ -53,4 +53,83 @@ struct NATSLivenessTests {
         )
         await client.close()
     }
+
+    @Test(
+        "a stopped server that reads nothing: 100 MiB published keep at most the 4 MiB buffer",
+        .requires(.natsServer)
+    )
+    func stoppedServerBoundsMemory() async throws {
+        let server = try await NATSServerProcess()
+        var options = try NATSOptions(url: server.url)
+        options.pingInterval = .seconds(600)  // this test is about writes, not liveness
+        let client = try await NATSClient.connect(options)
+        server.pause()
+        defer { server.resume() }
+        let before = residentBytes()
+        let message = [UInt8](repeating: 0x61, count: 64 * 1_024)
+        for _ in 0..<1_600 { try client.publish(message, to: "memtop.v1.flood.snapshot") }
+        try await Task.sleep(for: .milliseconds(200))
+        let grown = residentBytes() - before
+        #expect(client.waitingBytes <= options.outgoingLimit)
+        #expect(client.droppedMessages > 1_000, "the oldest were dropped and counted: \(client.droppedMessages)")
+        #expect(grown < 32 * 1_048_576, "RSS grew \(grown / 1_048_576) MiB for 100 MiB published")
+        server.resume()
+        #expect(await eventually(5) { client.waitingBytes == 0 }, "the backlog goes out once the server reads")
+        await client.close()
+    }
+
+    @Test(
+        "-ERR after the handshake is kept for the header and logged (a permissions violation)",
+        .requires(.natsServer)
+    )
+    func serverErrorShown() async throws {
+        let server = try await NATSServerProcess(
+            config: """
+                authorization { users = [ {user: viewer, password: v, permissions: { publish: { deny: ["memtop.>"] } } } ] }
+                """
+        )
+        let capture = LogCapture()
+        var options = try NATSOptions(url: server.url)
+        options.user = "viewer"
+        options.password = "v"
+        options.logger = capture.logger
+        let client = try await NATSClient.connect(options)
+        try client.publish([1], to: "memtop.v1.shop.control")
+        #expect(await eventually { client.lastServerError?.contains("Permissions Violation") == true })
+        #expect(!capture.records(containing: "the broker reported an error").isEmpty)
+        await client.close()
+    }
+
+    @Test("close() while a connection attempt is in flight leaves no live connection behind", .requires(.natsServer))
+    func closeRacingConnect() async throws {
+        let server = try await NATSServerProcess()
+        for _ in 0..<20 {
+            let client = NATSClient(
+                options: try NATSOptions(url: server.url),
+                group: .singletonMultiThreadedEventLoopGroup
+            )
+            async let attempt: Void = client.open()
+            await client.close()
+            _ = try? await attempt
+            #expect(client.connectionState == .closed, "closed stays closed, whichever finished first")
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(establishedConnections(toPort: server.port) == 0, "no connection to the server is left open")
+    }
+}
+
+/// This process's resident set, in bytes (from /proc/self/statm).
+func residentBytes() -> Int {
+    let fields = ((try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "").split(separator: " ")
+    return (fields.count > 1 ? Int(fields[1]) ?? 0 : 0) * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// Established TCP connections from this machine to `port` on loopback (from /proc/net/tcp).
+func establishedConnections(toPort port: Int) -> Int {
+    let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+    let remote = String(format: ":%04X", port)
+    return table.split(separator: "\n").dropFirst().filter { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 3 && fields[2].hasSuffix(remote) && fields[3] == "01"
+    }.count
 }

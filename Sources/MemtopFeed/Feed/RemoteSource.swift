@@ -151,6 +151,7 @@ public final class RemoteSource: TelemetrySource {
                 "RECONNECTING (attempt \(attempt), retrying within \(client.options.maximumReconnectDelay)): \(error)"
             )
         }
+        if let error = client.lastServerError { parts.append("broker: \(error)") }
         let (rejected, last, dropped) = state.withLockedValue { ($0.rejected, $0.lastReject, $0.roster.dropped) }
         if rejected > 0, let last {
             parts.append("rejected \(rejected) snapshot(s), the last from \(last.engine): \(last.problem)")

@@ -27,6 +27,8 @@ extension NATSClient {
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(clamping: options.handshakeTimeout.nanosecondsClamped)))
+                // Over 1 MiB unwritten the channel is not writable: PUBs then wait in the bounded buffer.
+                .channelOption(.writeBufferWaterMark, value: .init(low: 256 * 1_024, high: 1_048_576))
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
@@ -46,23 +48,24 @@ extension NATSClient {
             try? await channel.close()
             throw error
         }
-        let (subscriptions, pending) = state.withLockedValue { state in
+        let resumed = state.withLockedValue { state -> (subscriptions: [Int: Subscription], waiting: [UInt8])? in
+            guard !state.closed else { return nil }  // close() won the race: this connection must not live
             state.channel = channel
             state.connection = .connected
             if let announced = info.maxPayload, announced > 0 {  // a hostile INFO cannot lift it past the ceiling
                 state.maximumPayload = min(announced, NATSParser.payloadCeiling)
             }
-            defer {
-                state.pending = []
-                state.pendingBytes = 0
-            }
-            return (state.subscriptions, state.pending)
+            return (state.subscriptions, state.outgoing.takeAll())
+        }
+        guard let resumed else {
+            try? await channel.close()
+            throw feedError("connect", "the client was closed while connecting", hint: "connect again.")
         }
         var frames: [UInt8] = []
-        for (sid, subscription) in subscriptions.sorted(by: { $0.key < $1.key }) {
+        for (sid, subscription) in resumed.subscriptions.sorted(by: { $0.key < $1.key }) {
             frames += Array("SUB \(subscription.subject) \(sid)\r\n".utf8)
         }
-        for frame in pending { frames += frame }
+        frames += resumed.waiting
         if !frames.isEmpty { try await channel.writeAndFlush(channel.allocator.buffer(bytes: frames)) }
     }
 
@@ -218,7 +221,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
         case .ping:
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "PONG\r\n")), promise: nil)
         case .error(let text):
-            if handshaking { fail(text, context) }
+            if handshaking { fail(text, context) } else { client.serverSaid(text) }
         case .ok:
             break
         case .message:
@@ -245,6 +248,11 @@ final class NATSChannelHandler: ChannelInboundHandler {
             handshake.fail(error)
         }
         context.close(promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { client.flushOutgoing(to: context.channel) }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -76,7 +76,7 @@ public enum NATSConnectionState: Sendable, Hashable {
 public final class NATSClient: Sendable {
     public let options: NATSOptions
     let group: any EventLoopGroup
-    let state = NIOLockedValueBox(ClientState())
+    let state = NIOLockedValueBox(ClientState(outgoing: OutgoingBuffer(limit: 0)))
     let inboxPrefix = "_INBOX.memtop.\(UInt64.random(in: 0...UInt64.max))"
 
     struct Subscription {
@@ -90,9 +90,10 @@ public final class NATSClient: Sendable {
         var subscriptions: [Int: Subscription] = [:]
         var nextSID = 1
         var maximumPayload = 1_048_576
-        var pending: [[UInt8]] = []
-        var pendingBytes = 0
-        var dropped = 0
+        /// Messages waiting for the connection or for the server to read (bounded: oldest dropped).
+        var outgoing: OutgoingBuffer
+        /// The last `-ERR` the server sent after the handshake (a permission, a slow consumer, a payload).
+        var lastServerError: String?
         var reconnects = 0
         var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
         var nextRequest = 0
@@ -102,6 +103,7 @@ public final class NATSClient: Sendable {
     init(options: NATSOptions, group: any EventLoopGroup) {
         self.options = options
         self.group = group
+        state.withLockedValue { $0.outgoing = OutgoingBuffer(limit: options.outgoingLimit) }
     }
 
     /// Connects (failing fast with the server's reason on bad credentials), then keeps the connection up.
@@ -116,8 +118,13 @@ public final class NATSClient: Sendable {
     }
 
     public var connectionState: NATSConnectionState { state.withLockedValue { $0.connection } }
-    /// Outgoing messages dropped while disconnected because the buffer was full.
-    public var droppedMessages: Int { state.withLockedValue { $0.dropped } }
+    /// Outgoing messages dropped because the buffer was full (while disconnected, or while the server did not
+    /// read).
+    public var droppedMessages: Int { state.withLockedValue { $0.outgoing.dropped } }
+    /// Bytes of outgoing messages waiting (at most ``NATSOptions/outgoingLimit``).
+    public var waitingBytes: Int { state.withLockedValue { $0.outgoing.bytes } }
+    /// The last `-ERR` the server sent after the handshake (`Permissions Violation …`, `Slow Consumer`, …).
+    public var lastServerError: String? { state.withLockedValue { $0.lastServerError } }
     public var reconnects: Int { state.withLockedValue { $0.reconnects } }
     public var maximumPayload: Int { state.withLockedValue { $0.maximumPayload } }
 
@@ -221,23 +228,48 @@ public final class NATSClient: Sendable {
         handler?(NATSMessage(subject: subject, replyTo: replyTo, payload: payload))
     }
 
-    /// Writes a frame, or keeps it for after the reconnect (droppable frames go first when the buffer is full).
+    /// Writes a frame, or keeps it in the bounded buffer while disconnected or while the server does not read
+    /// (the channel is over its high-water mark). Frames that must not be dropped (SUB, UNSUB) are written
+    /// whenever connected; while disconnected they are not needed (reconnecting resubscribes).
     func send(_ frame: [UInt8], droppable: Bool) {
-        let channel = state.withLockedValue { state -> (any Channel)? in
-            if case .connected = state.connection, let channel = state.channel { return channel }
-            guard !state.closed else { return nil }
-            if droppable {
-                state.pending.append(frame)
-                state.pendingBytes += frame.count
-                while state.pendingBytes > options.outgoingLimit, !state.pending.isEmpty {
-                    state.pendingBytes -= state.pending.removeFirst().count
-                    state.dropped += 1
-                }
+        enum Route { case write(any Channel), flushLater(any Channel), keep }
+        let route = state.withLockedValue { state -> Route in
+            if case .connected = state.connection, let channel = state.channel {
+                if !droppable || (channel.isWritable && state.outgoing.isEmpty) { return .write(channel) }
+                state.outgoing.append(frame)
+                return .flushLater(channel)
             }
-            return nil
+            if !state.closed && droppable { state.outgoing.append(frame) }
+            return .keep
         }
-        guard let channel else { return }
-        channel.writeAndFlush(channel.allocator.buffer(bytes: frame), promise: nil)
+        switch route {
+        case .write(let channel):
+            channel.writeAndFlush(channel.allocator.buffer(bytes: frame), promise: nil)
+        case .flushLater(let channel):
+            // The channel may have become writable since it was checked: look again on its event loop.
+            channel.eventLoop.execute { self.flushOutgoing(to: channel) }
+        case .keep:
+            break
+        }
+    }
+
+    /// Writes what waits in the buffer, if `channel` is the live connection and takes writes now.
+    func flushOutgoing(to channel: any Channel) {
+        let frames = state.withLockedValue { state -> [UInt8] in
+            guard state.channel === channel, channel.isWritable, !state.outgoing.isEmpty else { return [] }
+            return state.outgoing.takeAll()
+        }
+        guard !frames.isEmpty else { return }
+        channel.writeAndFlush(channel.allocator.buffer(bytes: frames), promise: nil)
+    }
+
+    /// The server sent `-ERR` after the handshake: kept for the header and logged.
+    func serverSaid(_ error: String) {
+        state.withLockedValue { $0.lastServerError = error }
+        options.logger.warning(
+            "the broker reported an error",
+            metadata: ["broker": "\(options.url)", "error": "\(error)"]
+        )
     }
 
     func feedError(_ operation: String, _ message: String, hint: String) -> PatinoxError {
