@@ -85,7 +85,9 @@ struct NATSLivenessTests {
     func serverErrorShown() async throws {
         let server = try await NATSServerProcess(
             config: """
-                authorization { users = [ {user: viewer, password: v, permissions: { publish: { deny: ["memtop.>"] } } } ] }
+                authorization { users = [
+                    {user: viewer, password: v, permissions: { publish: { deny: ["memtop.>"] } } }
+                ] }
                 """
         )
         let capture = LogCapture()
