@@ -89,4 +89,25 @@ struct UntrustedRecordingTests {
         for byte in text.utf8 { pieces.feed(CollectionOfOne(byte)) }
         #expect(try whole.finish().frames.map(\.at) == (try pieces.finish().frames.map(\.at)))
     }
+
+    @Test("the writer never makes its caller wait for the disk: a bounded backlog, every frame written or counted")
+    func boundedWriter() throws {
+        let path = temporaryPath("bounded.ndjson")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try RecordingWriter(
+            path: path,
+            header: RecordingHeader(engine: "shop", source: "nats://x:1"),
+            backlogLimit: 64 * 1_024
+        )
+        let snapshot = Self.snapshot()
+        let json = try snapshot.jsonData()
+        for _ in 0..<10_000 { writer.append(snapshotJSON: json, snapshot: snapshot) }
+        writer.close()
+        let (frames, failures) = writer.written
+        #expect(failures == 0)
+        #expect(frames + writer.dropped == 10_000, "written \(frames), dropped \(writer.dropped)")
+        #expect(try Recording.read(path: path).frames.count == frames)
+        writer.append(snapshotJSON: json, snapshot: snapshot)
+        #expect(writer.written.failures == 1, "an append after close is a failure, counted at once")
+    }
 }

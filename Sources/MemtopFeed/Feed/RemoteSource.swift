@@ -160,6 +160,9 @@ public final class RemoteSource: TelemetrySource {
         if let recorder, case let failures = recorder.written.failures, failures > 0 {
             parts.append("recording to \(recorder.path): \(failures) frame(s) could not be written")
         }
+        if let recorder, case let dropped = recorder.dropped, dropped > 0 {
+            parts.append("recording to \(recorder.path): \(dropped) frame(s) dropped, the disk fell behind")
+        }
         return parts.isEmpty ? nil : parts.joined(separator: " · ")
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MemtopSource
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -76,7 +77,7 @@ public enum NATSConnectionState: Sendable, Hashable {
 public final class NATSClient: Sendable {
     public let options: NATSOptions
     let group: any EventLoopGroup
-    let state = NIOLockedValueBox(ClientState(outgoing: OutgoingBuffer(limit: 0)))
+    let state = NIOLockedValueBox(ClientState(outgoing: BoundedFrameQueue(limit: 0)))
     let inboxPrefix = "_INBOX.memtop.\(UInt64.random(in: 0...UInt64.max))"
 
     struct Subscription {
@@ -91,7 +92,7 @@ public final class NATSClient: Sendable {
         var nextSID = 1
         var maximumPayload = 1_048_576
         /// Messages waiting for the connection or for the server to read (bounded: oldest dropped).
-        var outgoing: OutgoingBuffer
+        var outgoing: BoundedFrameQueue
         /// The last `-ERR` the server sent after the handshake (a permission, a slow consumer, a payload).
         var lastServerError: String?
         var reconnects = 0
@@ -103,7 +104,7 @@ public final class NATSClient: Sendable {
     init(options: NATSOptions, group: any EventLoopGroup) {
         self.options = options
         self.group = group
-        state.withLockedValue { $0.outgoing = OutgoingBuffer(limit: options.outgoingLimit) }
+        state.withLockedValue { $0.outgoing = BoundedFrameQueue(limit: options.outgoingLimit) }
     }
 
     /// Connects (failing fast with the server's reason on bad credentials), then keeps the connection up.

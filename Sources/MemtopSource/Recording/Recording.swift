@@ -114,20 +114,36 @@ public struct RecordingHeader: Sendable, Codable, Hashable {
     }
 }
 
-/// Appends frames to a recording file, one line each, flushed as written so a crash loses at most the line
-/// being written. Safe to call from any thread.
+/// Appends frames to a recording file, one line each, as they arrive; safe to call from any thread. The caller
+/// (the NATS event loop) never waits for the disk: lines go into a bounded backlog (``backlogLimit`` bytes; the oldest are dropped and counted when the
+/// disk cannot keep up) that a serial queue of its own writes out. ``close()`` writes what waits and closes.
 public final class RecordingWriter: Sendable {
+    /// Bytes of lines that may wait for the disk: 16 MiB.
+    public static let defaultBacklogLimit = 16 * 1_048_576
+
     public let path: String
-    private let file: NIOLockedValueBox<FileHandle?>
     private let clock: any MonotonicClock
     private let started: MonotonicInstant
-    private let counts = NIOLockedValueBox((frames: 0, failures: 0))
+    /// The file, touched only on `queue`.
+    private let file: NIOLockedValueBox<FileHandle?>
+    private let queue = DispatchQueue(label: "memtop.recording")
+    private let state: NIOLockedValueBox<State>
+
+    private struct State {
+        var backlog: BoundedFrameQueue
+        var frames = 0
+        var failures = 0
+        /// A drain is scheduled on the queue.
+        var draining = false
+        var closed = false
+    }
 
     /// Creates (or truncates) `path` and writes the header; frames are timed on `clock` from now.
     public init(
         path: String,
         header: RecordingHeader,
-        clock: any MonotonicClock = SystemClock()
+        clock: any MonotonicClock = SystemClock(),
+        backlogLimit: Int = RecordingWriter.defaultBacklogLimit
     ) throws(PatinoxError) {
         self.path = path
         self.clock = clock
@@ -143,16 +159,21 @@ public final class RecordingWriter: Sendable {
             )
         }
         file = NIOLockedValueBox(handle)
+        state = NIOLockedValueBox(State(backlog: BoundedFrameQueue(limit: backlogLimit)))
         var line = (try? StreamingJSONEncoder().encode(header)) ?? []
         line.append(UInt8(ascii: "\n"))
-        write(line, countsAsFrame: false)
+        if (try? handle.write(contentsOf: line)) == nil { state.withLockedValue { $0.failures += 1 } }
     }
 
-    /// Frames written so far, and writes that failed (disk full, file closed).
-    public var written: (frames: Int, failures: Int) { counts.withLockedValue { $0 } }
+    /// Frames written so far and writes that failed (disk full, file closed); final once ``close()`` has
+    /// returned. Frames the backlog dropped are ``dropped``.
+    public var written: (frames: Int, failures: Int) { state.withLockedValue { ($0.frames, $0.failures) } }
+
+    /// Frames dropped because the backlog was full.
+    public var dropped: Int { state.withLockedValue { $0.backlog.dropped } }
 
     /// Appends a snapshot that arrived now. `json` is the snapshot as received (one JSON object); it is
-    /// re-encoded only if it spans lines.
+    /// re-encoded only if it spans lines. Returns at once: the line is written on the writer's own queue.
     public func append(snapshotJSON json: some Collection<UInt8>, snapshot: EngineSnapshot) {
         let at = (clock.now() - started).inSeconds
         var line = Array("{\"at\":\(String(format: "%.3f", at)),\"snapshot\":".utf8)
@@ -162,29 +183,46 @@ public final class RecordingWriter: Sendable {
             line += json
         }
         line += Array("}\n".utf8)
-        write(line, countsAsFrame: true)
-    }
-
-    /// Closes the file; later appends count as failures.
-    public func close() {
-        file.withLockedValue { handle in
-            try? handle?.close()
-            handle = nil
-        }
-    }
-
-    private func write(_ bytes: [UInt8], countsAsFrame: Bool) {
-        let ok = file.withLockedValue { handle -> Bool in
-            guard let handle else { return false }
-            do {
-                try handle.write(contentsOf: bytes)
-                return true
-            } catch {
+        let schedule = state.withLockedValue { state -> Bool in
+            guard !state.closed else {
+                state.failures += 1
                 return false
             }
+            state.backlog.append(line)
+            defer { state.draining = true }
+            return !state.draining
         }
-        counts.withLockedValue {
-            if !ok { $0.failures += 1 } else if countsAsFrame { $0.frames += 1 }
+        if schedule { queue.async { self.drain() } }
+    }
+
+    /// Writes what waits, then closes the file; later appends count as failures.
+    public func close() {
+        state.withLockedValue { $0.closed = true }
+        queue.sync {
+            drain()
+            file.withLockedValue { handle in
+                try? handle?.close()
+                handle = nil
+            }
+        }
+    }
+
+    /// On `queue`: writes the backlog until it is empty.
+    private func drain() {
+        while true {
+            let lines = state.withLockedValue { state -> [[UInt8]] in
+                let lines = state.backlog.takeFrames()
+                if lines.isEmpty { state.draining = false }
+                return lines
+            }
+            guard !lines.isEmpty else { return }
+            for line in lines {
+                let ok = file.withLockedValue { handle in
+                    guard let handle else { return false }
+                    return (try? handle.write(contentsOf: line)) != nil
+                }
+                state.withLockedValue { if ok { $0.frames += 1 } else { $0.failures += 1 } }
+            }
         }
     }
 }
