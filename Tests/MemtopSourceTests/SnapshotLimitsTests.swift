@@ -50,7 +50,7 @@ struct SnapshotLimitsTests {
 
     /// One value no engine produces, and the words the check must find.
     enum Forgery: CaseIterable, Sendable {
-        case negativeCounter, hugeMaximum, hugeLatencyCount, residentBeyondPages, regionOver100, eventFromTheFuture
+        case negativeCounter, hugeMaximum, hugeLatencyCount, residentBeyondPages, regionOver100, hugeEventCount
         case escapeInMessage, controlInName, emptyEngine, tooManyPools, notANumberFraction
 
         var expected: String {
@@ -60,7 +60,7 @@ struct SnapshotLimitsTests {
             case .hugeLatencyCount: "pools[db].acquireLatency.count is 18446744073709551615"
             case .residentBeyondPages: "residentPages is 3, more than its 2 pages"
             case .regionOver100: "regions holds 101"
-            case .eventFromTheFuture: "events[0].at is 2000, after the snapshot's takenAt 1000"
+            case .hugeEventCount: "events[0].count is 9223372036854775807"
             case .escapeInMessage: "events[0].message holds the control character U+1b"
             case .controlInName: "pools[db?].name holds the control character U+7"
             case .emptyEngine: "engine is empty"
@@ -76,7 +76,7 @@ struct SnapshotLimitsTests {
             case .hugeLatencyCount: snapshot.pools[0].acquireLatency.count = .max
             case .residentBeyondPages: snapshot.mappings[0].residentPages = 3
             case .regionOver100: snapshot.mappings[0].regions = [101]
-            case .eventFromTheFuture: snapshot.events[0].at = 2_000
+            case .hugeEventCount: snapshot.events[0].count = Int.max
             case .escapeInMessage: snapshot.events[0].message = "\u{1B}[2J"
             case .controlInName: snapshot.pools[0].name = "db\u{7}"
             case .emptyEngine: snapshot.engine = ""

@@ -36,7 +36,7 @@ extension EngineSnapshot {
         check.guards(guards, scopes)
         check.mappings(mappings)
         check.faults(faults)
-        check.events(events, takenAt: takenAt)
+        check.events(events)
         check.health(health)
         return check.problem
     }
@@ -193,16 +193,13 @@ private struct SnapshotCheck {
         for fault in faults where problem == nil { name(fault.target, "faults[].target") }
     }
 
-    mutating func events(_ events: [EngineEvent], takenAt: UInt64) {
+    mutating func events(_ events: [EngineEvent]) {
         list(events.count, "events", limit: SnapshotLimits.maximumEvents)
         for (index, event) in events.enumerated() where problem == nil {
             let at = "events[\(index)]"
             name(event.component.name, "\(at).component.name")
             text(event.message, "\(at).message")
             count(event.count, "\(at).count")
-            if problem == nil, event.at > takenAt {
-                fail("\(at).at is \(event.at), after the snapshot's takenAt \(takenAt)")
-            }
         }
     }
 
