@@ -91,5 +91,24 @@ struct ReplayAndConfigSourceTests {
         #expect(throws: (any Error).self) { try AttachCommand.parse(["nats://h:1", "--password", "p"]) }
         let run = try await MemtopRun.run(["replay", "/nonexistent/r.ndjson"])
         #expect(run.status == 1 && run.stderr.contains("cannot read the recording"), "\(run.stderr)")
+        let zero = try await MemtopRun.run(["replay", "/dev/zero"])
+        #expect(zero.status == 1 && zero.stderr.contains("not a regular file"), "\(zero.stderr)")
+    }
+
+    @Test("record and publish against a port that never speaks stop with the handshake's reason, not a hang")
+    func silentPort() async throws {
+        let listener = try SilentListener()
+        let started = ContinuousClock.now
+        let record = try await MemtopRun.run([
+            "record", listener.url, "--engine", "x", "--seconds", "2", "--out", "/dev/null",
+        ])
+        #expect(record.status != 0 && record.stderr.contains("did not finish the NATS handshake"), "\(record.stderr)")
+        let publish = try await MemtopRun.run(["publish", "--broker", listener.url, "--name", "x", "--seconds", "2"])
+        #expect(
+            publish.status != 0 && publish.stderr.contains("did not finish the NATS handshake"),
+            "\(publish.stderr)"
+        )
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(15), "two 5 s handshake deadlines, not a hang: \(took)")
     }
 }

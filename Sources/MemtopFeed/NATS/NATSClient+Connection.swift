@@ -193,6 +193,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        outstandingPings = 0  // any bytes prove the server alive: a PONG may wait behind a burst of messages
         do {
             for message in try parser.feed(bytes) { handle(message, context) }
         } catch {
@@ -215,8 +216,6 @@ final class NATSChannelHandler: ChannelInboundHandler {
                 handshaking = false
                 connected(context)
                 handshake.succeed(info)
-            } else {
-                outstandingPings = 0
             }
         case .ping:
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: "PONG\r\n")), promise: nil)
