@@ -115,8 +115,9 @@ public struct RecordingHeader: Sendable, Codable, Hashable {
 }
 
 /// Appends frames to a recording file, one line each, as they arrive; safe to call from any thread. The caller
-/// (the NATS event loop) never waits for the disk: lines go into a bounded backlog (``backlogLimit`` bytes; the oldest are dropped and counted when the
-/// disk cannot keep up) that a serial queue of its own writes out. ``close()`` writes what waits and closes.
+/// (the NATS event loop) never waits for the disk: lines go into a bounded backlog (`backlogLimit` bytes; the
+/// oldest are dropped and counted when the disk cannot keep up) that a serial queue of its own writes out.
+/// ``close()`` writes what waits and closes.
 public final class RecordingWriter: Sendable {
     /// Bytes of lines that may wait for the disk: 16 MiB.
     public static let defaultBacklogLimit = 16 * 1_048_576
