@@ -203,6 +203,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The pool's state machine explored exhaustively within bounds: a model checker (issue #15 §5).
+        .testTarget(name: "PoolModelCheckTests", dependencies: ["PatinoxMemory", "MemtopTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

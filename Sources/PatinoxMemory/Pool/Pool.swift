@@ -188,8 +188,9 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
                 case .leased(let lease):
                     recordLatency(since: start)
                     waiter.resume(returning: lease)
-                case .failed(let error):
+                case .failed(let error, let actions):
                     waiter.resume(throwing: error)
+                    perform(actions)
                 case .queued(let actions):
                     perform(actions)
                 }

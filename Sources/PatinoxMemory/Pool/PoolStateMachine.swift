@@ -25,7 +25,8 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     enum AcquireResult {
         case leased(PoolLease<Connection>)
-        case failed(PatinoxError)
+        /// The caller fails at once; run the actions (closes of expired connections found on the way).
+        case failed(PatinoxError, [Action] = [])
         /// The caller now waits; run the actions (connection attempts) and suspend.
         case queued([Action])
     }
@@ -98,7 +99,9 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             return actions.isEmpty ? .leased(lease) : .queued(actions + [.lease(waiter, lease, since: now)])
         }
         if attempts.isCircuitOpen {
-            return .failed(circuitOpenError())
+            // The expired connections closed above must still reach the shell (found by the model checker).
+            planCreates(into: &actions)
+            return .failed(circuitOpenError(), actions)
         }
         waiters.append(
             .init(requestID: requestID, deadline: now + configuration.acquireTimeout, enqueuedAt: now, payload: waiter)
@@ -186,6 +189,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
         counters.replaced += 1
         close(id.slot, reason: .validationFailed, into: &actions)
         planCreates(into: &actions)
+        finishShutdownIfDrained(into: &actions)  // it may have been the last slot a shutdown waited for
         return actions
     }
 
@@ -254,6 +258,11 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             // Unreachable (an opened or checked slot holds its connection); should it happen, free the slot:
             // the caller plans the attempt that replaces it.
             _ = slots.free(index)
+            return
+        }
+        if slots[index].expiresAt <= now {
+            // Its lifetime ended while it was opened or checked: retire it, as a lease or a release would.
+            close(index, reason: .lifetimeExpired, into: &actions)
             return
         }
         guard let waiter = waiters.popFirst() else {

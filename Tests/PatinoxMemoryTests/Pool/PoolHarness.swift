@@ -77,8 +77,9 @@ struct PoolHarness {
             leases[waiter] = lease
             servedOrder.append(waiter)
             return lease
-        case .failed(let error):
+        case .failed(let error, let actions):
             failures[waiter] = error
+            apply(actions)
         case .queued(let actions):
             apply(actions)
         }
