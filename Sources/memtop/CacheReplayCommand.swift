@@ -56,8 +56,10 @@ struct CacheReplayCommand: ParsableCommand {
 
     func run() throws {
         let keys = try CacheTrace.parse(TraceFile.read(trace), format: format, file: trace)
-        let policies = policy == "all" ? CachePolicy.allCases : [CachePolicy(rawValue: policy)!]
-        let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0, adaptation: adaptation!) }
+        // validate() checked both: "all" is the only policy name that is not a CachePolicy.
+        let policies = CachePolicy(rawValue: policy).map { [$0] } ?? CachePolicy.allCases
+        let adaptation = adaptation ?? .shadowSimulation
+        let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0, adaptation: adaptation) }
         if json {
             for result in results { print(result.json) }
         } else {
@@ -74,8 +76,13 @@ struct CacheReplayCommand: ParsableCommand {
 
 extension TraceFormat: ExpressibleByArgument {}
 
-/// Reads a trace file, decompressing `.gz` files with the system's gzip.
+/// Reads a trace file, decompressing `.gz` files with the system's gzip, up to ``maximumBytes``.
 enum TraceFile {
+    /// The longest trace read, decompressed: 2 GiB, about 10⁸ LIRS keys, near `CacheTrace.maximumKeys`. A
+    /// larger file, or a small gzip file that expands past it (a "zip bomb"), is an error, not a process that
+    /// holds all of it in memory.
+    static let maximumBytes = 1 << 31
+
     static func read(_ path: String) throws -> [UInt8] {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw PatinoxError.invalidInput(
@@ -86,14 +93,40 @@ enum TraceFile {
                 hint: "pass the path of an existing trace file."
             )
         }
-        guard path.hasSuffix(".gz") else { return Array(FileManager.default.contents(atPath: path) ?? Data()) }
+        let decompressed = path.hasSuffix(".gz") ? " decompressed" : ""
+        let tooLarge = PatinoxError.invalidInput(
+            .cache,
+            name: "trace",
+            operation: "read",
+            message: "'\(path)' holds more than \(maximumBytes) bytes\(decompressed).",
+            hint: "replay a part of it (head -n LINES), or split it."
+        )
+        /// All of `handle`'s bytes, or nil past `maximumBytes` (a device such as /dev/zero never ends).
+        func readAll(_ handle: FileHandle) throws -> [UInt8]? {
+            var data: [UInt8] = []
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                guard data.count + chunk.count <= maximumBytes else { return nil }
+                data += chunk
+            }
+            return data
+        }
+        guard path.hasSuffix(".gz") else {
+            guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+            defer { try? handle.close() }
+            guard let data = try readAll(handle) else { throw tooLarge }
+            return data
+        }
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = ["-dc", path]
         let output = Pipe()
         gzip.standardOutput = output
         try gzip.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        guard let data = try readAll(output.fileHandleForReading) else {
+            gzip.terminate()
+            gzip.waitUntilExit()
+            throw tooLarge
+        }
         gzip.waitUntilExit()
         guard gzip.terminationStatus == 0 else {
             throw PatinoxError.invalidInput(
@@ -104,6 +137,6 @@ enum TraceFile {
                 hint: "decompress it by hand, or pass the uncompressed file."
             )
         }
-        return Array(data)
+        return data
     }
 }

@@ -62,17 +62,25 @@ public struct Canvas: Hashable, Sendable {
         character: Character = " ",
         style: CellStyle = .text
     ) {
-        for row in max(y, 0)..<min(y + height, self.height) {
-            for column in max(x, 0)..<min(x + width, self.width) {
-                self[column, row] = Cell(character: character, style: style)
-            }
+        let rows = Self.clip(y, height, to: self.height)
+        let columns = Self.clip(x, width, to: self.width)
+        for row in rows {
+            for column in columns { self[column, row] = Cell(character: character, style: style) }
         }
+    }
+
+    /// The part of `start ..< start + length` inside `0 ..< limit`: empty when none is (a negative length, a
+    /// start past the edge), and no overflow for any values.
+    static func clip(_ start: Int, _ length: Int, to limit: Int) -> Range<Int> {
+        let (end, overflow) = start.addingReportingOverflow(max(length, 0))
+        let lower = min(max(start, 0), limit)
+        return lower..<max(lower, min(overflow ? limit : end, limit))
     }
 
     /// Changes the style of a run of cells, keeping their characters (a selection highlight).
     public mutating func restyle(x: Int, y: Int, width: Int, style: CellStyle) {
         guard y >= 0, y < height else { return }
-        for column in max(x, 0)..<min(x + width, self.width) { self[column, y].style = style }
+        for column in Self.clip(x, width, to: self.width) { self[column, y].style = style }
     }
 
     /// The text of each row, trailing spaces removed: what golden-screen tests compare.

@@ -170,7 +170,7 @@ public struct AppState: Sendable {
         case .activity:
             func activity(_ name: String) -> Double {
                 if let pool = snapshot.pools.first(where: { $0.name == name }) {
-                    return Double(pool.leased + pool.waiters)
+                    return Double(pool.leased) + Double(pool.waiters)  // an Int sum of a peer's numbers may overflow
                 }
                 if let rates = rates[name] { return rates.hitsPerSecond + rates.missesPerSecond }
                 return 0

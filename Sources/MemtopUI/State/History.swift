@@ -42,17 +42,26 @@ extension AppState {
             guard seconds > 0, let before = previous?.caches.first(where: { $0.name == cache.name })?.stats else {
                 continue
             }
-            let hits = max(0, cache.stats.hits - before.hits)
-            let misses = max(0, cache.stats.misses - before.misses)
-            let ratio = hits + misses > 0 ? Double(hits) / Double(hits + misses) : nil
+            let hits = Self.increase(from: before.hits, to: cache.stats.hits)
+            let misses = Self.increase(from: before.misses, to: cache.stats.misses)
+            // In Doubles: two increases near Int.max each would overflow an Int sum.
+            let ratio = hits > 0 || misses > 0 ? Double(hits) / (Double(hits) + Double(misses)) : nil
             rates[cache.name] = CacheRates(
                 hitsPerSecond: Double(hits) / seconds,
                 missesPerSecond: Double(misses) / seconds,
-                evictionsPerSecond: Double(max(0, cache.stats.evictions - before.evictions)) / seconds,
+                evictionsPerSecond: Double(Self.increase(from: before.evictions, to: cache.stats.evictions)) / seconds,
                 intervalHitRatio: ratio
             )
             if let ratio { history.append(ratio, to: \.hitRatio, cache.name) }
         }
         warnings = lint(snapshot)
+    }
+
+    /// How much a running total grew from `before` to `now`: zero when it went down (a statistics reset),
+    /// `Int.max` when the difference is beyond an `Int` (a peer's counters are not trusted to be sane).
+    static func increase(from before: Int, to now: Int) -> Int {
+        let (difference, overflow) = now.subtractingReportingOverflow(before)
+        if overflow { return now > before ? .max : 0 }
+        return max(0, difference)
     }
 }

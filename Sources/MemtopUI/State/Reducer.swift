@@ -107,9 +107,8 @@ extension AppState {
             quitting = true
             return [.quit]
         case .help: mode = .help
-        case .nextPanel: focus = Panel(rawValue: (focus.rawValue + 1) % Panel.allCases.count)!
-        case .previousPanel:
-            focus = Panel(rawValue: (focus.rawValue + Panel.allCases.count - 1) % Panel.allCases.count)!
+        case .nextPanel: focus = Panel.allCases.after(focus, by: 1)
+        case .previousPanel: focus = Panel.allCases.after(focus, by: -1)
         case .up: move(-1)
         case .down: move(1)
         case .details:
@@ -140,8 +139,7 @@ extension AppState {
             let current = engines.firstIndex { $0.name == snapshot?.engine } ?? 0
             mode = .enginePicker(selected: current)
         case .filter: mode = .filter
-        case .cycleSort:
-            sort = SortOrder.allCases[(SortOrder.allCases.firstIndex(of: sort)! + 1) % SortOrder.allCases.count]
+        case .cycleSort: sort = SortOrder.allCases.after(sort, by: 1)
         case .cycleTheme:
             themeIndex = (themeIndex + 1) % themes.count
             show("theme: \(theme.name)")
@@ -221,11 +219,17 @@ extension AppState {
         }
         var minimum = pool.minimum
         var maximum = pool.maximum
+        // A remote pool's numbers are whatever its snapshot said: a step past Int's range is refused, not a trap.
+        let overflow: Bool
         switch command {
-        case .growMaximum: maximum += 1
-        case .shrinkMaximum: maximum -= 1
-        case .growMinimum: minimum += 1
-        default: minimum -= 1
+        case .growMaximum: (maximum, overflow) = maximum.addingReportingOverflow(1)
+        case .shrinkMaximum: (maximum, overflow) = maximum.subtractingReportingOverflow(1)
+        case .growMinimum: (minimum, overflow) = minimum.addingReportingOverflow(1)
+        default: (minimum, overflow) = minimum.subtractingReportingOverflow(1)
+        }
+        guard !overflow else {
+            show("pool '\(name)': minimum \(pool.minimum) and maximum \(pool.maximum) cannot change by 1", .error)
+            return []
         }
         guard minimum >= 0, maximum >= 1, minimum <= maximum else {
             show("pool '\(name)': minimum \(minimum) and maximum \(maximum) are not a valid size", .error)
@@ -323,5 +327,14 @@ extension AppState {
             selection[target.panel] = row
         }
         return []
+    }
+}
+
+extension Array where Element: Equatable {
+    /// The element `offset` places after `element`, wrapping around (`-1`: the one before); `element` itself
+    /// when it is not in the array.
+    func after(_ element: Element, by offset: Int) -> Element {
+        guard let index = firstIndex(of: element) else { return element }
+        return self[((index + offset) % count + count) % count]
     }
 }

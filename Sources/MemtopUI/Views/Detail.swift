@@ -51,12 +51,13 @@ extension Painter {
             y: y + 1,
             maxWidth: state.width
         )
-        let maximum = Double(max(pool.maximum, 1))
+        // The label from the Int: Int(Double(Int.max)) traps (the Double rounds up to 2^63).
+        let maximum = max(pool.maximum, 1)
         return DetailSeries(
             values: state.history.leased[pool.name] ?? [],
-            maximum: maximum,
+            maximum: Double(maximum),
             label: "leased connections (of \(pool.maximum))",
-            topLabel: String(Int(maximum)),
+            topLabel: String(maximum),
             bottomLabel: "0"
         )
     }

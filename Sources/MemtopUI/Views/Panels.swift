@@ -20,7 +20,7 @@ extension Painter {
         drawTable(.pools, in: rect, columns: columns) { name in
             guard let pool = state.snapshot?.pools.first(where: { $0.name == name }) else { return nil }
             let total = Double(max(pool.maximum, 1))
-            let failed = pool.counters.createFailures + pool.counters.validationFailures
+            let failed = pool.counters.createFailures.saturatingAdd(pool.counters.validationFailures)
             let status = pool.circuitOpen ? "BREAKER" : pool.phase == .running ? "ok" : pool.phase.rawValue
             return [
                 .plain("  " + pool.name),
@@ -94,8 +94,8 @@ extension Painter {
                 ]
             }
             guard let status = state.snapshot?.guards.first(where: { $0.name == name })?.status else { return nil }
-            let finished = status.cleaned + status.failed
-            let success = finished == 0 ? 1 : Double(status.cleaned) / Double(finished)
+            let finished = Double(status.cleaned) + Double(status.failed)  // an Int sum may overflow
+            let success = finished == 0 ? 1 : Double(status.cleaned) / finished
             return [
                 .plain("  " + name), .plain(Format.count(status.active)), .plain(Format.count(status.cleaned)),
                 .text(Format.count(status.failed), CellStyle(status.failed > 0 ? .bad : .text)),

@@ -118,8 +118,12 @@ public struct CacheStats: Sendable, Hashable, Codable {
     public var rejections = 0
     public init() {}
 
-    /// Hits ÷ (hits + misses); 0 before any request.
-    public var hitRatio: Double { hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses) }
+    /// Hits ÷ (hits + misses); 0 before any request. Summed as `Double`s: a decoded snapshot's counts may be
+    /// anything, and `hits + misses` would overflow an `Int`; negative counts give 0.
+    public var hitRatio: Double {
+        guard hits > 0 else { return 0 }
+        return Double(hits) / (Double(hits) + Double(max(misses, 0)))
+    }
 
     static func + (lhs: CacheStats, rhs: CacheStats) -> CacheStats {
         var sum = lhs

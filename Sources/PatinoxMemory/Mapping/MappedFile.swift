@@ -121,16 +121,19 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         let stride = MemoryLayout<Element>.stride
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw failure("fstat", path: path, closing: descriptor) }
-        let offset = elementOffset * stride
-        let available = max(0, (Int(info.st_size) - offset) / stride)
+        let size = Int(info.st_size)
+        // The offset in bytes is checked before it is used: `elementOffset * stride` overflows for a huge offset.
+        let (offset, offsetOverflow) = elementOffset.multipliedReportingOverflow(by: stride)
+        let fits = !offsetOverflow && elementOffset >= 0 && offset <= size
+        let available = fits ? (size - offset) / stride : 0
         let count = elementCount ?? available
-        guard elementOffset >= 0, count >= 0, count <= available, offset % Int(getpagesize()) == 0 else {
+        guard fits, count >= 0, count <= available, offset % Int(getpagesize()) == 0 else {
             closeDescriptor(descriptor)
             throw PatinoxError(
                 code: .mappingFailed,
                 context: ErrorContext(component: .mappedFile, name: path, operation: "map"),
-                message: "the range \(elementOffset)..<\(elementOffset + count) does not fit the file's "
-                    + "\(available + elementOffset) element(s) or its start is not page-aligned.",
+                message: "\(count) element(s) from element \(elementOffset) do not fit the file's "
+                    + "\(size / stride) element(s), or that start is not page-aligned.",
                 recovery: .reconfigure(hint: "map a range inside the file, starting at a multiple of the page size.")
             )
         }
@@ -161,9 +164,19 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
             registry: CleanupRegistry = .shared
         ) throws(PatinoxError) -> MappedFile {
             let label = "memfd:\(name)"
+            let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: MemoryLayout<Element>.stride)
+            guard !overflow else {
+                throw PatinoxError(
+                    code: .mappingFailed,
+                    context: ErrorContext(component: .mappedFile, name: label, operation: "map"),
+                    message: "\(count) element(s) of \(MemoryLayout<Element>.stride) bytes are more bytes than an Int "
+                        + "holds.",
+                    recovery: .reconfigure(hint: "map fewer elements.")
+                )
+            }
             let descriptor = patinox_memfd_create(name)
             guard descriptor >= 0 else { throw .mapping("memfd_create", path: label, errno: errno) }
-            guard ftruncate(descriptor, off_t(max(count, 0) * MemoryLayout<Element>.stride)) == 0 else {
+            guard ftruncate(descriptor, off_t(bytes)) == 0 else {
                 throw failure("ftruncate", path: label, closing: descriptor)
             }
             guard patinox_memfd_seal_shrink(descriptor) == 0 else {

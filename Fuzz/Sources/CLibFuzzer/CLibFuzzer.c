@@ -1,0 +1,2 @@
+// The module declares libFuzzer's LLVMFuzzerRunDriver (include/CLibFuzzer.h); compiler-rt defines it.
+#include "CLibFuzzer.h"

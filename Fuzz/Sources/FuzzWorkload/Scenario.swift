@@ -1,0 +1,1 @@
+../../../Sources/MemtopWorkload/Scenario/Scenario.swift
