@@ -45,7 +45,7 @@ struct EngineTests {
     func snapshotRoundTrip() async throws {
         let fixture = try Fixture()
         defer { fixture.folder.remove() }
-        #expect(await eventually { fixture.pool.status().idle == 2 })
+        #expect(await eventually(30) { fixture.pool.status().idle == 2 }, "the pool's run() opened its minimum")
         for key in 0..<10 { fixture.cache.put(key, key) }
         _ = fixture.cache.get(3)
         _ = try fixture.mapping.elements(0..<1024)
