@@ -36,7 +36,8 @@ struct PoolFaultTests {
 
     @Test("the failCreates and createLatency faults act on connection attempts")
     func createFaults() async throws {
-        let pool = try makeTestPool(factory: TestFactory()) { $0.acquireTimeout = .milliseconds(300) }
+        // A second: room for the retry after backoff on a loaded machine.
+        let pool = try makeTestPool(factory: TestFactory()) { $0.acquireTimeout = .seconds(1) }
         pool.faults = PoolFaults(failCreates: true)
         await #expect {
             try await pool.acquire()
