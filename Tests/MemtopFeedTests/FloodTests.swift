@@ -20,8 +20,8 @@ struct FloodTests {
         try await Task.sleep(for: .milliseconds(100))  // the viewer's SUB reaches the server first
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/flood.py")
-        let status = try await onThread { try runPython([script.path, server.url, "300000"]) }
-        #expect(status == 0)
+        let exitCode = try await onThread { try runPython([script.path, server.url, "300000"]) }
+        #expect(exitCode == 0)
         // A loaded machine's server may drop some of the flood to the viewer (slow-consumer protection): the
         // bound is what matters, not the exact count that arrived.
         #expect(
