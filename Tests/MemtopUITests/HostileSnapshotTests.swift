@@ -33,6 +33,13 @@ private func steadyPool(_ change: (inout PoolStatus) -> Void) throws -> EngineSn
     return snapshot
 }
 
+/// `value` with the string at `name` set to `newName`.
+private func renamed<Value>(_ value: Value, _ name: WritableKeyPath<Value, String>, _ newName: String) -> Value {
+    var value = value
+    value[keyPath: name] = newName
+    return value
+}
+
 // The viewer draws whatever a peer's snapshot decodes to (docs/FEED.md: the limits are checked at the boundary,
 // and behind it the views saturate anyway). Each test is a trap the fuzzers (Fuzz/run.sh) or a code read found.
 @Suite("The reducer and the views on snapshots outside every limit")
@@ -165,5 +172,51 @@ struct HostileSnapshotTests {
                 }
             }
         }
+    }
+
+    @Test("a peer whose pool, cache and registry names change every snapshot leaves nothing behind")
+    func rotatingNamesArePruned() throws {
+        let base = try fixture("steady-2")
+        let snapshots = (0..<50).map { index in
+            var snapshot = base
+            snapshot.takenAt += UInt64(index) * 1_000_000_000
+            snapshot.pools = (0..<20).map { renamed(base.pools[0], \.name, "p\(index)-\($0)") }
+            for position in snapshot.pools.indices {
+                snapshot.pools[position].waiters = 1
+                snapshot.pools[position].counters.leaks = index  // a rise in every one: a leak warning each
+            }
+            snapshot.caches = (0..<20).map { renamed(base.caches[0], \.name, "c\(index)-\($0)") }
+            snapshot.guards = base.guards.map { renamed($0, \.name, "\($0.name)-\(index)") }
+            return snapshot
+        }
+        var state = state(after: snapshots)
+        let last = try #require(snapshots.last)
+        let pools = Set(last.pools.map(\.name))
+        #expect(Set(state.history.leased.keys) == pools && Set(state.history.waiters.keys) == pools)
+        #expect(Set(state.trackers.waitingSince.keys) == pools)
+        #expect(state.history.hitRatio.keys.allSatisfy { $0.hasPrefix("c49-") })
+        #expect(state.rates.keys.allSatisfy { $0.hasPrefix("c49-") })
+        #expect(state.trackers.raisedAt.count <= last.pools.count + last.guards.count, "\(state.trackers.raisedAt)")
+        // What stays is still used: a name that comes back one snapshot later still has its series.
+        _ = state.reduce(.snapshot(last, now: .seconds(60)))
+        #expect(state.history.leased[last.pools[0].name]?.count == 2)
+    }
+
+    @Test("sorting 10,000 pools by activity orders them by leased + waiters, ties by name")
+    func activitySortOfManyPools() throws {
+        var snapshot = try fixture("steady-2")
+        snapshot.pools = (0..<10_000).map { index in
+            var pool = snapshot.pools[0]
+            pool.name = String(format: "pool-%05d", index)
+            pool.leased = index % 7
+            pool.waiters = index == 42 ? Int.max : 0
+            return pool
+        }
+        var state = state(after: [snapshot])
+        state.sort = .activity
+        let rows = state.rows(.pools)
+        #expect(rows.count == 10_000)
+        #expect(rows.prefix(3) == ["pool-00042", "pool-00006", "pool-00013"])
+        #expect(rows.last == "pool-09996")
     }
 }

@@ -168,14 +168,16 @@ public struct AppState: Sendable {
         case .name:
             return names.sorted()
         case .activity:
+            // Each name's activity once, then sorted (searching the pools in the comparison would be quadratic).
+            let pools = Dictionary(snapshot.pools.map { ($0.name, $0) }) { first, _ in first }
             func activity(_ name: String) -> Double {
-                if let pool = snapshot.pools.first(where: { $0.name == name }) {
+                if let pool = pools[name] {
                     return Double(pool.leased) + Double(pool.waiters)  // an Int sum of a peer's numbers may overflow
                 }
                 if let rates = rates[name] { return rates.hitsPerSecond + rates.missesPerSecond }
                 return 0
             }
-            return names.sorted { (activity($0), $1) > (activity($1), $0) }
+            return names.map { ($0, activity($0)) }.sorted { ($0.1, $1.0) > ($1.1, $0.0) }.map(\.0)
         case .health:
             func rank(_ name: String) -> Int {
                 guard let kind = panel.componentKind else { return 0 }

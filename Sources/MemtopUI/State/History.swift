@@ -14,6 +14,16 @@ public struct History: Hashable, Sendable {
         if values.count > Self.capacity { values.removeFirst(values.count - Self.capacity) }
         self[keyPath: series][name] = values
     }
+
+    /// Drops the series of pools and caches that are no longer listed: a peer's names come and go, and what
+    /// they leave behind must not pile up. Every listed name has just been appended to, so a map holds
+    /// exactly the listed names when it has as many entries as there are names (then it is left alone).
+    mutating func keep(pools: Set<String>, caches: Set<String>) {
+        for series in [\History.leased, \.waiters] where self[keyPath: series].count > pools.count {
+            self[keyPath: series] = self[keyPath: series].filter { pools.contains($0.key) }
+        }
+        if hitRatio.count > caches.count { hitRatio = hitRatio.filter { caches.contains($0.key) } }
+    }
 }
 
 /// A cache's rates over the last interval.
@@ -34,12 +44,14 @@ extension AppState {
         previous = self.snapshot
         self.snapshot = snapshot
         let seconds = previous.map { Double(snapshot.takenAt &- $0.takenAt) / 1e9 } ?? 0
+        // Looked up by name, not searched: a peer may list 10,000 caches.
+        let earlier = Dictionary((previous?.caches ?? []).map { ($0.name, $0.stats) }) { first, _ in first }
         for pool in snapshot.pools {
             history.append(Double(pool.leased), to: \.leased, pool.name)
             history.append(Double(pool.waiters), to: \.waiters, pool.name)
         }
         for cache in snapshot.caches {
-            guard seconds > 0, let before = previous?.caches.first(where: { $0.name == cache.name })?.stats else {
+            guard seconds > 0, let before = earlier[cache.name] else {
                 continue
             }
             let hits = Self.increase(from: before.hits, to: cache.stats.hits)
@@ -55,6 +67,17 @@ extension AppState {
             if let ratio { history.append(ratio, to: \.hitRatio, cache.name) }
         }
         warnings = lint(snapshot)
+        forgetComponents(notIn: snapshot)
+    }
+
+    /// Drops the history, rates and warning state of pools, caches and guard registries `snapshot` no
+    /// longer lists, so what a peer can make the viewer remember is bounded by what one snapshot may list.
+    mutating func forgetComponents(notIn snapshot: EngineSnapshot) {
+        let pools = Set(snapshot.pools.map(\.name))
+        let caches = Set(snapshot.caches.map(\.name))
+        history.keep(pools: pools, caches: caches)
+        if rates.count > caches.count { rates = rates.filter { caches.contains($0.key) } }
+        trackers.keep(pools: pools, registries: Set(snapshot.guards.map(\.name)), now: now)
     }
 
     /// How much a running total grew from `before` to `now`: zero when it went down (a statistics reset),

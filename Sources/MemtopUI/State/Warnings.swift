@@ -25,15 +25,57 @@ public struct WarningTrackers: Hashable, Sendable {
     public var waitingSince: [String: Duration] = [:]
     /// When a warning that comes from a one-off increase (leak, failed cleanup) was last raised.
     public var raisedAt: [String: Duration] = [:]
+
+    /// Keeps only what is still of use at `now`: pools still listed, and raised warnings still up whose
+    /// component is still listed.
+    mutating func keep(pools: Set<String>, registries: Set<String>, now: Duration) {
+        if waitingSince.count > pools.count { waitingSince = waitingSince.filter { pools.contains($0.key) } }
+        raisedAt = raisedAt.filter { key, at in
+            guard now - at < LintContext.recentFor else { return false }
+            if let pool = key.dropPrefix(Self.leakKey) { return pools.contains(pool) }
+            if let registry = key.dropPrefix(Self.cleanupKey) { return registries.contains(registry) }
+            return false
+        }
+    }
+
+    /// The ``raisedAt`` key of a pool's leak warning.
+    static let leakKey = "leak/"
+    /// The ``raisedAt`` key of a guard registry's cleanup-failure warning.
+    static let cleanupKey = "cleanup/"
+}
+
+extension String {
+    /// The rest of the string after `prefix`, or nil when it does not start with it.
+    fileprivate func dropPrefix(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
 }
 
 /// What a rule may read, and the memory it may keep between snapshots.
 struct LintContext {
-    let previous: EngineSnapshot?
+    /// The previous snapshot's pools and guard registries by name (looked up, not searched: a peer may list
+    /// 10,000 of each).
+    let previousPools: [String: PoolStatus]
+    let previousRegistries: [String: GuardRegistrySnapshot]
     let history: History
     let thresholds: WarningThresholds
     let now: Duration
     var trackers: WarningTrackers
+
+    init(
+        previous: EngineSnapshot?,
+        history: History,
+        thresholds: WarningThresholds,
+        now: Duration,
+        trackers: WarningTrackers
+    ) {
+        previousPools = Dictionary((previous?.pools ?? []).map { ($0.name, $0) }) { first, _ in first }
+        previousRegistries = Dictionary((previous?.guards ?? []).map { ($0.name, $0) }) { first, _ in first }
+        self.history = history
+        self.thresholds = thresholds
+        self.now = now
+        self.trackers = trackers
+    }
 
     /// How long a warning raised by a one-off increase stays up.
     static let recentFor = Duration.seconds(10)
@@ -71,9 +113,9 @@ struct StarvingPool: WarningRule {
 /// A pool that reported a lease held past its leak threshold (shown for 10 s).
 struct LeakedLease: WarningRule {
     func check(_ pool: PoolStatus, _ context: inout LintContext) -> Warning? {
-        let before = context.previous?.pools.first { $0.name == pool.name }?.counters.leaks ?? pool.counters.leaks
+        let before = context.previousPools[pool.name]?.counters.leaks ?? pool.counters.leaks
         return context.recent(
-            "leak/\(pool.name)",
+            WarningTrackers.leakKey + pool.name,
             raised: pool.counters.leaks > before,
             Warning(panel: .pools, name: pool.name, text: "lease held past the leak threshold")
         )
@@ -99,10 +141,9 @@ struct ThrashingCache: WarningRule {
 /// A guard registry whose failed cleanups went up (shown for 10 s).
 struct FailingCleanups: WarningRule {
     func check(_ registry: GuardRegistrySnapshot, _ context: inout LintContext) -> Warning? {
-        let before =
-            context.previous?.guards.first { $0.name == registry.name }?.status.failed ?? registry.status.failed
+        let before = context.previousRegistries[registry.name]?.status.failed ?? registry.status.failed
         return context.recent(
-            "cleanup/\(registry.name)",
+            WarningTrackers.cleanupKey + registry.name,
             raised: registry.status.failed > before,
             Warning(panel: .guards, name: registry.name, text: "cleanup failures rising")
         )
