@@ -1,5 +1,7 @@
 import CPatinoxShims
 import Logging
+import NIOConcurrencyHelpers
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -19,11 +21,18 @@ import Logging
 /// (the default: one `fstat` before each access, which turns a truncation into a thrown error), or
 /// `.copyReads` (reads use `pread` into memory and never touch the mapping).
 ///
+/// **Threads.** `residency()`, `advise(_:)`, `sync()` and `dropResidentPages()` may be called from any thread
+/// while another closes the mapping: they either finish before the unmap or throw "the mapping was closed".
+/// Element reads and writes are not synchronised (like a buffer pointer's) and must not race ``close()``.
+///
 /// Windows is not supported here (`#if os(Windows)` reports it); Linux and macOS are.
 public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     // @unchecked: the mapping is shared memory; the class does not synchronise element reads and writes
-    // (like an UnsafeMutableBufferPointer), but its own state (the mapping address) is immutable
-    // until close(), which callers must not race with accesses.
+    // (like an UnsafeMutableBufferPointer). Its own state is: `closed` is atomic, and `lifecycle` serialises
+    // close() with the calls that hand the whole mapping to the kernel (residency, advise, sync, drop pages),
+    // which the engine's snapshot thread and a remote `dropResidentPages` command make while the owner may
+    // close. Element accesses check `closed` but do not lock: like a buffer pointer's, they must not race
+    // close() (the owner's contract; the fast path stays a load and a bounds check).
 
     /// How the mapping may be used.
     public enum Mode: Sendable {
@@ -74,7 +83,10 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let mappedBytes: Int
     private let registry: CleanupRegistry
-    private var isClosed = false
+    /// Set once, by close() or deinit, under `lifecycle`.
+    private let closed = Atomic<Bool>(false)
+    /// Held by close() and by every call that passes the whole mapping to the kernel.
+    private let lifecycle = NIOLock()
 
     /// Maps `elementCount` elements (all that fit when `nil`) starting `elementOffset` elements into the file.
     /// `elementOffset × stride` must be a multiple of the page size.
@@ -203,10 +215,13 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     public func close() { unmap() }
 
     private func unmap() {
-        guard !isClosed else { return }
-        isClosed = true
+        lifecycle.lock()
+        defer { lifecycle.unlock() }
+        guard !closed.load(ordering: .acquiring) else { return }
+        closed.store(true, ordering: .releasing)
         let start = registry.clock.now()
-        // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (isClosed guards it).
+        // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (`closed`, set under
+        // `lifecycle`, guards it), and no residency/advise/sync call is using them (they hold `lifecycle`).
         let unmapped = munmap(base, mappedBytes) == 0
         let closed = closeDescriptor(descriptor) == 0
         registry.cleanupStarted(inBackground: false)
@@ -261,14 +276,20 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
 
     /// Flushes written pages to the file (`msync(MS_SYNC)`).
     public func sync() throws(PatinoxError) {
-        try checkOpen("sync")
-        // SAFETY: the live mapping returned by mmap.
+        try whileOpen("sync", syncNow)
+    }
+
+    private func syncNow() throws(PatinoxError) {
+        // SAFETY: the live mapping returned by mmap (the caller holds `lifecycle` and checked `closed`).
         guard msync(base, mappedBytes, MS_SYNC) == 0 else { throw .mapping("msync", path: path, errno: errno) }
     }
 
     /// Tells the kernel how the mapping will be read (`madvise`).
     public func advise(_ advice: Advice) throws(PatinoxError) {
-        try checkOpen("advise")
+        try whileOpen("advise") { () throws(PatinoxError) in try adviseNow(advice) }
+    }
+
+    private func adviseNow(_ advice: Advice) throws(PatinoxError) {
         let flag: Int32
         switch advice {
         case .normal: flag = MADV_NORMAL
@@ -277,7 +298,7 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         case .willNeed: flag = MADV_WILLNEED
         case .dontNeed: flag = MADV_DONTNEED
         }
-        // SAFETY: the live mapping returned by mmap.
+        // SAFETY: the live mapping returned by mmap (the caller holds `lifecycle` and checked `closed`).
         guard madvise(base, mappedBytes, flag) == 0 else { throw .mapping("madvise", path: path, errno: errno) }
     }
 
@@ -285,24 +306,26 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     /// from this process (`madvise(DONTNEED)`) and asks the kernel to evict clean file pages
     /// (`posix_fadvise(DONTNEED)`). Later reads fault them back in from the file.
     public func dropResidentPages() throws(PatinoxError) {
-        try checkOpen("drop pages")
-        if mode == .readWrite { try sync() }
-        try advise(.dontNeed)
-        #if os(Linux)
-            let result = posix_fadvise(descriptor, off_t(fileOffset), off_t(mappedBytes), POSIX_FADV_DONTNEED)
-            guard result == 0 else { throw .mapping("posix_fadvise", path: path, errno: result) }
-        #endif
+        try whileOpen("drop pages") { () throws(PatinoxError) in
+            if mode == .readWrite { try syncNow() }
+            try adviseNow(.dontNeed)
+            #if os(Linux)
+                let result = posix_fadvise(descriptor, off_t(fileOffset), off_t(mappedBytes), POSIX_FADV_DONTNEED)
+                guard result == 0 else { throw .mapping("posix_fadvise", path: path, errno: result) }
+            #endif
+        }
     }
 
     /// Which pages of the mapping are in memory now (`mincore`), for the monitor's region map.
     public func residency() throws(PatinoxError) -> MappingResidency {
-        try checkOpen("mincore")
         let page = Int(getpagesize())
         let pages = (mappedBytes + page - 1) / page
         var vector = [UInt8](repeating: 0, count: pages)
-        // SAFETY: `vector` has one byte per page of the live mapping, as mincore requires.
-        let result = vector.withUnsafeMutableBufferPointer { mincore(base, mappedBytes, $0.baseAddress) }
-        guard result == 0 else { throw .mapping("mincore", path: path, errno: errno) }
+        try whileOpen("mincore") { () throws(PatinoxError) in
+            // SAFETY: `vector` has one byte per page of the live mapping (the lock held, `closed` checked).
+            let result = vector.withUnsafeMutableBufferPointer { mincore(base, mappedBytes, $0.baseAddress) }
+            guard result == 0 else { throw .mapping("mincore", path: path, errno: errno) }
+        }
         return MappingResidency(path: path, bytes: mappedBytes, pageSize: page, resident: vector.map { $0 & 1 == 1 })
     }
 
@@ -353,8 +376,16 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         return .fileShrank(path: path, operation: operation, needed: needed, size: size)
     }
 
+    /// Runs `body` with the mapping held open: close() waits until it returns, and it does not run after close().
+    private func whileOpen(_ operation: String, _ body: () throws(PatinoxError) -> Void) throws(PatinoxError) {
+        lifecycle.lock()
+        defer { lifecycle.unlock() }
+        try checkOpen(operation)
+        try body()
+    }
+
     private func checkOpen(_ operation: String) throws(PatinoxError) {
-        if isClosed {
+        if closed.load(ordering: .acquiring) {
             throw PatinoxError(
                 code: .mappingFailed,
                 context: ErrorContext(component: .mappedFile, name: path, operation: operation),

@@ -1,5 +1,6 @@
 import Foundation
 import MemtopTestSupport
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import PatinoxMemory
@@ -165,5 +166,43 @@ struct AnonymousMappingTests {
         #expect(sample.gauges.contains { $0.name == "mapping_resident_pages" && $0.value >= 1 })
         mapping.close()
         #expect(registry.status().cleaned == 1)
+    }
+}
+
+@Suite("MappedFile: close racing the engine's calls")
+struct MappedFileConcurrencyTests {
+    @Test("residency, advise and dropResidentPages racing close() either work or say the mapping was closed")
+    func closeRacesKernelCalls() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = try folder.file("raced", bytes: 64 * Int(getpagesize()))
+        let registry = CleanupRegistry(name: "raced")
+        let rounds = 300
+        let otherErrors = NIOLockedValueBox<[String]>([])
+        for round in 0..<rounds {
+            let mapping = try MappedFile<UInt8>(path: path, mode: .readWrite, registry: registry)
+            let done = DispatchGroup()
+            // The engine's side: snapshot residency and a remote drop-pages command, until the mapping is gone.
+            DispatchQueue.global().async(group: done) {
+                while true {
+                    do throws(PatinoxError) {
+                        _ = try mapping.residency()
+                        try mapping.dropResidentPages()
+                        try mapping.advise(.willNeed)
+                    } catch {
+                        if !error.message.contains("the mapping was closed") {
+                            otherErrors.withLockedValue { $0.append(error.description) }
+                        }
+                        return
+                    }
+                }
+            }
+            usleep(UInt32(round % 7) * 20)
+            mapping.close()
+            done.wait()
+        }
+        #expect(otherErrors.withLockedValue { $0 } == [], "a call used the mapping after close()")
+        let status = registry.status()
+        #expect(status.created == rounds && status.cleaned == rounds && status.failed == 0)
     }
 }
