@@ -23,7 +23,8 @@ struct NATSLivenessTests {
             #expect(error.description.contains("check that a NATS server"), "\(error)")
         }
         let took = ContinuousClock.now - started
-        #expect(took >= .milliseconds(450) && took < .seconds(3), "failed at the deadline: \(took)")
+        // At the deadline, not before; the upper bound leaves room for a loaded CI machine (the bug was a hang).
+        #expect(took >= .milliseconds(450) && took < .seconds(10), "failed at the deadline: \(took)")
     }
 
     @Test(

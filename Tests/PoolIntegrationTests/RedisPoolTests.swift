@@ -107,8 +107,11 @@ struct RedisPoolTests {
     func acquireTimeoutWhileServerSleeps() async throws {
         var configuration = PoolConfiguration()
         configuration.maximumConnections = 2
+        configuration.minimumConnections = 2
         configuration.acquireTimeout = .milliseconds(300)
         let pool = try Pool(name: "redis", configuration: configuration, factory: factory()).running()
+        // Both connections opened first: on a loaded machine a connect alone can take longer than 300 ms.
+        #expect(await eventually { pool.status().idle == 2 }, "\(pool.status())")
         let first = try await pool.acquire()
         let second = try await pool.acquire()
         let sleeper = Task { try await first.connection.send("DEBUG", "SLEEP", "1") }
