@@ -223,10 +223,10 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
         // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (`closed`, set under
         // `lifecycle`, guards it), and no residency/advise/sync call is using them (they hold `lifecycle`).
         let unmapped = munmap(base, mappedBytes) == 0
-        let closed = closeDescriptor(descriptor) == 0
+        let descriptorClosed = closeDescriptor(descriptor) == 0
         registry.cleanupStarted(inBackground: false)
         registry.cleanupFinished(
-            unmapped && closed ? .success(0) : .failure(.mapping("munmap", path: path, errno: errno)),
+            unmapped && descriptorClosed ? .success(0) : .failure(.mapping("munmap", path: path, errno: errno)),
             inBackground: false,
             since: start
         )
