@@ -37,6 +37,10 @@ let package = Package(
             name: "fuzz-recording",
             dependencies: ["FuzzDriver", "FuzzViewer", memtop("MemtopSource"), memtop("PatinoxMemory")]
         ),
+        .executableTarget(
+            name: "fuzz-control",
+            dependencies: ["FuzzDriver", memtop("MemtopFeed"), memtop("MemtopSource"), memtop("PatinoxMemory")]
+        ),
         .executableTarget(name: "fuzz-trace", dependencies: ["FuzzDriver", memtop("PatinoxMemory")]),
         .executableTarget(
             name: "fuzz-toml",

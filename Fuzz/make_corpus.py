@@ -179,6 +179,29 @@ def nats():
           b'INFO {"max_payload":1e400}\r\nINFO {}\r\nINFO\r\n')
 
 
+def control():
+    """Control requests: every command docs/FEED.md lists on the fuzz engine's components, and hostile ones."""
+    commands = [
+        {"command": "resizePool", "pool": "db", "minimum": 2, "maximum": 20},
+        {"command": "resizePool", "pool": "db", "minimum": INT_MIN, "maximum": INT_MAX},
+        {"command": "resizePool", "pool": "db", "minimum": 9, "maximum": 3},
+        {"command": "injectFault", "target": "db", "kind": "kill-connections", "amount": 1e300},
+        {"command": "injectFault", "target": "db", "kind": "acquire-latency", "amount": 100, "durationSeconds": 5},
+        {"command": "injectFault", "target": "sessions", "kind": "squeeze", "amount": 0.5, "durationSeconds": 3600},
+        {"command": "injectFault", "target": "sessions", "kind": "miss-storm", "durationSeconds": 1e-9},
+        {"command": "injectFault", "target": "files", "kind": "cleanup-failures", "durationSeconds": -1},
+        {"command": "injectFault", "target": "regions", "kind": "drop-resident-pages"},
+        {"command": "clearFaults", "target": "db"},
+        {"command": "flushCache", "cache": "sessions"},
+        {"command": "resetStats"},
+        {"command": "resetStats", "target": "files"},
+        {"command": "explode", "target": "db"},
+    ]
+    for index, command in enumerate(commands):
+        write("control", f"{index:02d}-{command['command']}.json", compact(command))
+    write("control", "not-json", b"\xff{\"command\":")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo-snapshots", help="a folder of `memtop snapshot --json` outputs, NAME.ndjson")
@@ -188,6 +211,7 @@ def main():
     traces()
     toml()
     nats()
+    control()
     for folder in sorted(CORPUS.iterdir()):
         files = list(folder.iterdir())
         print(f"{folder.relative_to(ROOT)}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

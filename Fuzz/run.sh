@@ -8,6 +8,7 @@
 #   snapshot   snapshot JSON through decodeSnapshot, the reducer and every screen   RUNS / 100
 #   recording  recordings through RecordingReader, a replay and the viewer          RUNS / 100
 #   toml       scenario, theme and user config files                                RUNS / 20
+#   control    control requests through the publisher's answer and Engine.apply      RUNS / 20
 #   trace      cache traces (LIRS and ARC lines), replayed through every policy     RUNS / 4
 #   nats       the NATS protocol parser: server lines in two fragments               RUNS (default 1,000,000)
 #
@@ -42,6 +43,7 @@ TARGETS=(  # the slowest first, so that the two cores finish together
     "snapshot 100 65536"
     "recording 100 65536"
     "toml 20 8192 detect_leaks=0"
+    "control 20 1024"
     "trace 4 4096"
     "nats 1 4096"
 )
@@ -49,7 +51,7 @@ if [ "$#" -gt 0 ]; then
     SELECTED=()
     for name in "$@"; do
         line="$(printf '%s\n' "${TARGETS[@]}" | awk -v name="$name" '$1 == name')"
-        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, toml, snapshot, recording)"; exit 2; }
+        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, toml, snapshot, recording)"; exit 2; }
         SELECTED+=("$(awk '{ $2 = 1; print }' <<<"$line")")
     done
     TARGETS=("${SELECTED[@]}")

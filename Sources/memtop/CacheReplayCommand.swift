@@ -83,58 +83,73 @@ enum TraceFile {
     /// holds all of it in memory.
     static let maximumBytes = 1 << 31
 
-    static func read(_ path: String) throws -> [UInt8] {
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw PatinoxError.invalidInput(
-                .cache,
-                name: "trace",
-                operation: "read",
-                message: "cannot read '\(path)': no such file, or no permission.",
-                hint: "pass the path of an existing trace file."
-            )
+    /// The bytes of the trace at `path`, decompressed when it ends in `.gz`.
+    /// - Parameter limit: the most bytes read (``maximumBytes``; smaller in tests). Past it — a large file, a
+    ///   gzip bomb, a device such as /dev/zero that never ends — reading stops with an error that says so.
+    static func read(_ path: String, limit: Int = maximumBytes) throws(PatinoxError) -> [UInt8] {
+        func failure(_ message: String, _ hint: String) -> PatinoxError {
+            .invalidInput(.cache, name: path, operation: "read trace", message: message, hint: hint)
         }
-        let decompressed = path.hasSuffix(".gz") ? " decompressed" : ""
-        let tooLarge = PatinoxError.invalidInput(
-            .cache,
-            name: "trace",
-            operation: "read",
-            message: "'\(path)' holds more than \(maximumBytes) bytes\(decompressed).",
-            hint: "replay a part of it (head -n LINES), or split it."
+        guard FileManager.default.isReadableFile(atPath: path), let file = FileHandle(forReadingAtPath: path) else {
+            throw failure("cannot read '\(path)': no such file, or no permission.", "pass the path of a trace file.")
+        }
+        defer { try? file.close() }
+        let compressed = path.hasSuffix(".gz")
+        let tooLarge = failure(
+            "'\(path)' holds more than \(limit) bytes\(compressed ? " decompressed" : "").",
+            "replay a part of it (head -n LINES), or split it."
         )
-        /// All of `handle`'s bytes, or nil past `maximumBytes` (a device such as /dev/zero never ends).
-        func readAll(_ handle: FileHandle) throws -> [UInt8]? {
+        /// All of `handle`'s bytes, or nil past `limit`.
+        func readAll(_ handle: FileHandle) throws(PatinoxError) -> [UInt8]? {
             var data: [UInt8] = []
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                guard data.count + chunk.count <= maximumBytes else { return nil }
-                data += chunk
+            do {
+                while let chunk = try handle.read(upToCount: min(1 << 20, limit + 1)), !chunk.isEmpty {
+                    guard chunk.count <= limit - data.count else { return nil }
+                    data += chunk
+                }
+            } catch {
+                throw failure("reading '\(path)' failed: \(error)", "check the file and the disk.")
             }
             return data
         }
-        guard path.hasSuffix(".gz") else {
-            guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
-            defer { try? handle.close() }
-            guard let data = try readAll(handle) else { throw tooLarge }
+        guard compressed else {
+            guard let data = try readAll(file) else { throw tooLarge }
             return data
         }
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gzip.arguments = ["-dc", path]
+        gzip.arguments = ["-dc"]
+        gzip.standardInput = file
         let output = Pipe()
         gzip.standardOutput = output
-        try gzip.run()
-        guard let data = try readAll(output.fileHandleForReading) else {
-            gzip.terminate()
+        gzip.standardError = FileHandle.nullDevice
+        do {
+            try gzip.run()
+        } catch {
+            throw failure("cannot start /bin/gzip to decompress '\(path)': \(error)", "install gzip, or gunzip it.")
+        }
+        /// Stops gzip, blocked writing what nobody reads: SIGKILL, since a process whose signal mask blocks SIGTERM
+        /// (memtop's signal handling does) hands the mask down to its children.
+        func stop() {
+            kill(gzip.processIdentifier, SIGKILL)
             gzip.waitUntilExit()
+        }
+        let data: [UInt8]?
+        do throws(PatinoxError) {
+            data = try readAll(output.fileHandleForReading)
+        } catch {
+            stop()
+            throw error
+        }
+        guard let data else {
+            stop()
             throw tooLarge
         }
         gzip.waitUntilExit()
         guard gzip.terminationStatus == 0 else {
-            throw PatinoxError.invalidInput(
-                .cache,
-                name: "trace",
-                operation: "read",
-                message: "'\(path)' is not a valid gzip file (gzip exited with \(gzip.terminationStatus)).",
-                hint: "decompress it by hand, or pass the uncompressed file."
+            throw failure(
+                "'\(path)' is not a valid gzip file (gzip exited with \(gzip.terminationStatus)).",
+                "decompress it by hand, or pass the uncompressed file."
             )
         }
         return data

@@ -118,8 +118,11 @@ struct NATSLivenessTests {
             _ = try? await attempt
             #expect(client.connectionState == .closed, "closed stays closed, whichever finished first")
         }
-        try await Task.sleep(for: .milliseconds(300))
-        #expect(establishedConnections(toPort: server.port) == 0, "no connection to the server is left open")
+        // A leaked connection stays open for good; a closing one may take a moment on a loaded machine.
+        #expect(
+            await eventually(5) { establishedConnections(toPort: server.port) == 0 },
+            "no connection to the server is left open"
+        )
     }
 }
 

@@ -109,6 +109,7 @@ struct ReplayAndConfigSourceTests {
             "\(publish.stderr)"
         )
         let took = ContinuousClock.now - started
-        #expect(took < .seconds(15), "two 5 s handshake deadlines, not a hang: \(took)")
+        // Two 5 s deadlines, two debug processes starting on a loaded machine; a hang would run into the time limit.
+        #expect(took < .seconds(25), "two 5 s handshake deadlines, not a hang: \(took)")
     }
 }

@@ -160,31 +160,46 @@ public final class FeedPublisher: Sendable {
 
     func answer(_ message: NATSMessage) {
         guard let replyTo = message.replyTo else { return }
-        let reply: ControlReply
-        if !allowControl {
-            reply = ControlReply(
-                ok: false,
-                error: "control refused: engine '\(name)' was published without --allow-control"
-            )
-        } else if let command = try? JSONDecoder().decode(ControlCommand.self, from: Data(message.payload)) {
-            do throws(PatinoxError) {
-                reply = ControlReply(
-                    ok: true,
-                    result: try engine.apply(command, sender: "remote (\(replyTo.prefix(24)))")
-                )
-            } catch {
-                reply = ControlReply(ok: false, error: error.message)
-            }
-        } else {
-            reply = ControlReply(
-                ok: false,
-                error: "not a ControlCommand: \(String(decoding: message.payload.prefix(120), as: UTF8.self))"
-            )
-        }
+        let reply = Self.reply(
+            toControl: message.payload,
+            engine: engine,
+            allowControl: allowControl,
+            sender: "remote (\(replyTo.prefix(24)))"
+        )
         do {
             try client.publish(try StreamingJSONEncoder().encode(reply), to: replyTo)
         } catch {
             recordFailure("control reply to \(replyTo) not published: \(error)")
+        }
+    }
+
+    /// What a publisher answers to a control request whose payload is `payload` (untrusted: any bytes from any
+    /// client on the broker): a refusal unless `allowControl`, why the bytes are not a ``ControlCommand``, why
+    /// the engine refused it, or what it did.
+    /// - Parameter sender: who asked, for the engine's event ("remote (reply subject)").
+    public static func reply(
+        toControl payload: [UInt8],
+        engine: Engine,
+        allowControl: Bool,
+        sender: String
+    ) -> ControlReply {
+        guard allowControl else {
+            return ControlReply(
+                ok: false,
+                error: "control refused: engine '\(engine.name)' was published without --allow-control"
+            )
+        }
+        let command: ControlCommand
+        do {
+            command = try JSONDecoder().decode(ControlCommand.self, from: Data(payload))
+        } catch {
+            let quoted = String(decoding: payload.prefix(120), as: UTF8.self)
+            return ControlReply(ok: false, error: "not a ControlCommand (\(Recording.reason(error))): \(quoted)")
+        }
+        do throws(PatinoxError) {
+            return ControlReply(ok: true, result: try engine.apply(command, sender: sender))
+        } catch {
+            return ControlReply(ok: false, error: error.message)
         }
     }
 }

@@ -69,12 +69,15 @@ public struct Recording: Sendable {
         return try reader.finish()
     }
 
-    static func reason(_ error: any Error) -> String {
+    /// What a decoding error says about the JSON, in a few words: the missing key, the path of the wrong type, "not
+    /// JSON", or the decoder's own description of a bad value (an unknown command, fault kind or health).
+    package static func reason(_ error: any Error) -> String {
         switch error as? DecodingError {
         case .keyNotFound(let key, _): "missing '\(key.stringValue)'"
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
             "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case .dataCorrupted: "not JSON"
+        case .dataCorrupted(let context) where context.codingPath.isEmpty: "not JSON"
+        case .dataCorrupted(let context): context.debugDescription
         default: "\(error)"
         }
     }

@@ -109,6 +109,11 @@ public struct AppState: Sendable {
     public var engines: [EngineListing]?
 
     public var mode: Mode = .normal
+    /// Whether the engine picker is open (the only view that draws ``engines``).
+    public var isPickingEngine: Bool {
+        if case .enginePicker = mode { return true }
+        return false
+    }
     public var focus: Panel = .pools
     public var selection: [Panel: Int] = [:]
     public var eventScroll = 0
@@ -169,7 +174,7 @@ public struct AppState: Sendable {
             return names.sorted()
         case .activity:
             // Each name's activity once, then sorted (searching the pools in the comparison would be quadratic).
-            let pools = Dictionary(snapshot.pools.map { ($0.name, $0) }) { first, _ in first }
+            let pools = snapshot.pools.byName(\.name)
             func activity(_ name: String) -> Double {
                 if let pool = pools[name] {
                     return Double(pool.leased) + Double(pool.waiters)  // an Int sum of a peer's numbers may overflow

@@ -45,13 +45,13 @@ extension AppState {
         self.snapshot = snapshot
         let seconds = previous.map { Double(snapshot.takenAt &- $0.takenAt) / 1e9 } ?? 0
         // Looked up by name, not searched: a peer may list 10,000 caches.
-        let earlier = Dictionary((previous?.caches ?? []).map { ($0.name, $0.stats) }) { first, _ in first }
+        let earlier = (previous?.caches ?? []).byName(\.name)
         for pool in snapshot.pools {
             history.append(Double(pool.leased), to: \.leased, pool.name)
             history.append(Double(pool.waiters), to: \.waiters, pool.name)
         }
         for cache in snapshot.caches {
-            guard seconds > 0, let before = earlier[cache.name] else {
+            guard seconds > 0, let before = earlier[cache.name]?.stats else {
                 continue
             }
             let hits = Self.increase(from: before.hits, to: cache.stats.hits)

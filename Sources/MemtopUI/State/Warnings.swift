@@ -69,8 +69,8 @@ struct LintContext {
         now: Duration,
         trackers: WarningTrackers
     ) {
-        previousPools = Dictionary((previous?.pools ?? []).map { ($0.name, $0) }) { first, _ in first }
-        previousRegistries = Dictionary((previous?.guards ?? []).map { ($0.name, $0) }) { first, _ in first }
+        previousPools = (previous?.pools ?? []).byName(\.name)
+        previousRegistries = (previous?.guards ?? []).byName(\.name)
         self.history = history
         self.thresholds = thresholds
         self.now = now

@@ -77,6 +77,7 @@ public final class TerminalApp: Sendable {
         let start = clock.now()
         func elapsed() -> Duration { clock.now() - start }
         var nextRefresh = Duration.zero
+        var nextEngineListing = Duration.zero
         var dirty = true
         var drawn = Layout(state)  // what the screen shows, for turning clicks into targets
         while !state.quitting, !stopRequested.withLockedValue({ $0 }) {
@@ -88,7 +89,12 @@ public final class TerminalApp: Sendable {
                 }
                 dispatch(.feedStatus(source.status()), &state)
                 dispatch(.playback(source.playbackStatus()), &state)
-                dispatch(.engines(source.engines()), &state)
+                // A crowded broker's list holds 10,000 names, and only the picker draws it: listed at every refresh
+                // while the picker is open, otherwise every few seconds (the picker opens on that list).
+                if state.isPickingEngine || now >= nextEngineListing {
+                    dispatch(.engines(source.engines()), &state)
+                    nextEngineListing = now + Self.engineListingInterval
+                }
                 nextRefresh = max(nextRefresh + state.refreshInterval, now + state.refreshInterval / 2)
                 dirty = true
             }
@@ -114,11 +120,16 @@ public final class TerminalApp: Sendable {
             case .key(.click(let x, let y)):
                 dispatch(.click(drawn.hit(x: x, y: y, state: state), now: elapsed()), &state)
             case .key(let key):
+                let wasPicking = state.isPickingEngine
                 dispatch(.key(key, now: elapsed()), &state)
+                if !wasPicking && state.isPickingEngine { dispatch(.engines(source.engines()), &state) }
             }
             dirty = true
         }
     }
+
+    /// How often the engine list is taken from the source while the picker is closed.
+    static let engineListingInterval = Duration.seconds(2)
 
     /// Reduces `action` and runs the effects it returns (and those of the actions they lead to).
     private func dispatch(_ action: Action, _ state: inout AppState) {

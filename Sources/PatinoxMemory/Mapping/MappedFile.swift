@@ -215,21 +215,26 @@ public final class MappedFile<Element: BitwiseCopyable>: @unchecked Sendable {
     public func close() { unmap() }
 
     private func unmap() {
-        lifecycle.lock()
-        defer { lifecycle.unlock() }
-        guard !closed.load(ordering: .acquiring) else { return }
-        closed.store(true, ordering: .releasing)
         let start = registry.clock.now()
-        // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (`closed`, set under
-        // `lifecycle`, guards it), and no residency/advise/sync call is using them (they hold `lifecycle`).
-        let unmapped = munmap(base, mappedBytes) == 0
-        let descriptorClosed = closeDescriptor(descriptor) == 0
+        // The registry hears of it after the lock: its monitor and logger are not run while close() blocks
+        // residency/advise/sync callers.
+        let failure: PatinoxError?
+        do {
+            lifecycle.lock()
+            defer { lifecycle.unlock() }
+            guard !closed.load(ordering: .acquiring) else { return }
+            closed.store(true, ordering: .releasing)
+            // SAFETY: `base`/`mappedBytes` are exactly what mmap returned, unmapped once (`closed`, set under
+            // `lifecycle`, guards it), and no residency/advise/sync call is using them (they hold `lifecycle`).
+            if munmap(base, mappedBytes) != 0 {
+                failure = .mapping("munmap", path: path, errno: errno)
+                _ = closeDescriptor(descriptor)
+            } else {
+                failure = closeDescriptor(descriptor) == 0 ? nil : .mapping("close", path: path, errno: errno)
+            }
+        }
         registry.cleanupStarted(inBackground: false)
-        registry.cleanupFinished(
-            unmapped && descriptorClosed ? .success(0) : .failure(.mapping("munmap", path: path, errno: errno)),
-            inBackground: false,
-            since: start
-        )
+        registry.cleanupFinished(failure.map { .failure($0) } ?? .success(0), inBackground: false, since: start)
     }
 
     // MARK: - Access
