@@ -34,9 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
             for warning in settings.warnings { FileHandle.standardError.write(Data("memtop: \(warning)\n".utf8)) }
             return
         }
-        if self.scenario == nil, settings.config.source.hasPrefix("nats://") {
+        if self.scenario == nil, settings.config.source != "demo" {
             // The config names a broker: `memtop` attaches to it, as `memtop attach URL` would.
-            let connection = try BrokerOptions.parse([settings.config.source])
+            let connection = try BrokerOptions.parse([settings.config.source] + settings.config.broker.arguments)
             try await AttachCommand.attach(connection, engine: nil, record: nil, options: settings.options)
             return
         }

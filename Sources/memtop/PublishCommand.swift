@@ -15,7 +15,7 @@ struct PublishCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The broker, nats://[user:password@]HOST:PORT.")
+    @Option(help: "The broker, nats://[user:password@]HOST:PORT (tls://… for TLS).")
     var broker: String
 
     @Option(help: "The engine's name on the feed (letters, digits, - and _).")

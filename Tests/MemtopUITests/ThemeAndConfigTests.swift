@@ -175,3 +175,34 @@ struct ThemeAndConfigTests {
         #expect(Key(configName: "F12") == .function(12) && Key(configName: "f13") == nil && Key(configName: "") == nil)
     }
 }
+
+extension ThemeAndConfigTests {
+    @Test("[broker] gives the broker options of a tls:// source; it reads back, and a bad key names its line")
+    func brokerTable() throws {
+        let config = try UserConfig.parse(
+            """
+            source = "tls://broker.internal:4222"
+            [broker]
+            tls_ca = "/etc/memtop/ca.pem"
+            creds = "/home/me/viewer.creds"
+            tls_first = true
+            """,
+            file: "config.toml"
+        )
+        #expect(config.source == "tls://broker.internal:4222")
+        #expect(
+            config.broker.arguments == [
+                "--tls-ca", "/etc/memtop/ca.pem", "--creds", "/home/me/viewer.creds", "--tls-first",
+            ]
+        )
+        #expect(try UserConfig.parse(config.fileText, file: "printed.toml") == config)
+        #expect(!UserConfig().fileText.contains("[broker]"), "no table when nothing is set")
+        do {
+            _ = try UserConfig.parse("[broker]\npassword = \"s3cret\"\n", file: "config.toml")
+            Issue.record("a password in the config was accepted")
+        } catch {
+            #expect(error.description.contains("config.toml") && error.description.contains("password"), "\(error)")
+        }
+        #expect(throws: PatinoxError.self) { try UserConfig.parse("[broker]\nnkey = \"\"\n", file: "c.toml") }
+    }
+}

@@ -59,6 +59,13 @@ public struct TestRequirement: Sendable {
         installation: "python3 -m pip install nats-py",
         isPresent: (try? waitForExit(spawn(["/usr/bin/env", "python3", "-c", "import nats"], quiet: true))) == 0
     )
+
+    /// The nkeys package (PyPI), with which the NKEY and JWT login tests make seeds and sign JWTs.
+    public static let nkeysPy = TestRequirement(
+        name: "nkeys (Python)",
+        installation: "python3 -m pip install nkeys",
+        isPresent: (try? waitForExit(spawn(["/usr/bin/env", "python3", "-c", "import nkeys"], quiet: true))) == 0
+    )
 }
 
 extension Trait where Self == ConditionTrait {

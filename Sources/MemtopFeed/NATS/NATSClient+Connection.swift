@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PatinoxMemory
 
 // Opening the TCP connection, the INFO/CONNECT/PING handshake, and reconnecting after a loss.
@@ -22,17 +23,24 @@ extension NATSClient {
     /// One connection attempt: TCP, then INFO → CONNECT + PING → PONG (or -ERR with the server's reason).
     func connectOnce() async throws {
         let handshake = group.next().makePromise(of: NATSServerInfo.self)
-        let connectLine = self.connectLine
+        // TLS before INFO only for servers that want it first; otherwise the handler upgrades after INFO.
+        let tlsFirst = try options.tls.flatMap { tls throws(PatinoxError) in
+            tls.handshakeFirst ? try tls.makeContext(for: options.url) : nil
+        }
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.nanoseconds(Int64(clamping: options.handshakeTimeout.nanosecondsClamped)))
                 // Over 1 MiB unwritten the channel is not writable: PUBs then wait in the bounded buffer.
                 .channelOption(.writeBufferWaterMark, value: .init(low: 256 * 1_024, high: 1_048_576))
-                .channelInitializer { [self] channel in
+                .channelInitializer { [self, tlsFirst] channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            NATSChannelHandler(client: self, handshake: handshake, connectLine: connectLine)
+                        let pipeline = channel.pipeline.syncOperations
+                        if let tlsFirst {
+                            try pipeline.addHandler(NATSTLSOptions.handler(tlsFirst, host: options.host))
+                        }
+                        try pipeline.addHandler(
+                            NATSChannelHandler(client: self, handshake: handshake, inTLS: tlsFirst != nil)
                         )
                     }
                 }
@@ -69,7 +77,9 @@ extension NATSClient {
         if !frames.isEmpty { try await channel.writeAndFlush(channel.allocator.buffer(bytes: frames)) }
     }
 
-    var connectLine: [UInt8] {
+    /// CONNECT and PING for the server that sent `info`: the login's fields, and for an NKEY or JWT login the
+    /// signature of the server's nonce.
+    func connectLine(for info: NATSServerInfo) throws(PatinoxError) -> [UInt8] {
         var fields = [
             "\"verbose\":false", "\"pedantic\":false", "\"lang\":\"swift\"", "\"version\":\"\(PatinoxMemory.version)\"",
             "\"protocol\":1", "\"headers\":false", "\"name\":\(NATSJSON.quote(options.name))",
@@ -77,6 +87,21 @@ extension NATSClient {
         if let user = options.user { fields.append("\"user\":\(NATSJSON.quote(user))") }
         if let password = options.password { fields.append("\"pass\":\(NATSJSON.quote(password))") }
         if let token = options.token { fields.append("\"auth_token\":\(NATSJSON.quote(token))") }
+        if let nkey = options.nkey {
+            guard let nonce = info.nonce else {
+                throw feedError(
+                    "connect",
+                    "\(options.url) sent no nonce to sign: it does not take NKEY or JWT logins",
+                    hint: "check the server's authorization (nkey users, or operator mode), or log in another way."
+                )
+            }
+            if let jwt = options.userJWT {
+                fields.append("\"jwt\":\(NATSJSON.quote(jwt))")
+            } else {
+                fields.append("\"nkey\":\(NATSJSON.quote(nkey.publicKey))")
+            }
+            fields.append("\"sig\":\(NATSJSON.quote(try nkey.sign(Array(nonce.utf8)).base64URLEncoded))")
+        }
         return Array("CONNECT {\(fields.joined(separator: ","))}\r\nPING\r\n".utf8)
     }
 
@@ -131,17 +156,18 @@ final class NATSChannelHandler: ChannelInboundHandler {
     private var parser = NATSParser()
     private let client: NATSClient
     private let handshake: EventLoopPromise<NATSServerInfo>
-    private let connectLine: [UInt8]
+    /// Whether the bytes already go through TLS (started first, or after INFO).
+    private var inTLS: Bool
     private var info: NATSServerInfo?
     private var handshaking = true
     private var handshakeDeadline: Scheduled<Void>?
     private var pinger: RepeatedTask?
     private var outstandingPings = 0
 
-    init(client: NATSClient, handshake: EventLoopPromise<NATSServerInfo>, connectLine: [UInt8]) {
+    init(client: NATSClient, handshake: EventLoopPromise<NATSServerInfo>, inTLS: Bool) {
         self.client = client
         self.handshake = handshake
-        self.connectLine = connectLine
+        self.inTLS = inTLS
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -206,10 +232,13 @@ final class NATSChannelHandler: ChannelInboundHandler {
         case .info(let info):
             if handshaking && self.info == nil {
                 self.info = info
-                context.writeAndFlush(
-                    wrapOutboundOut(context.channel.allocator.buffer(bytes: connectLine)),
-                    promise: nil
-                )
+                do throws(PatinoxError) {
+                    try startTLSIfNeeded(info, context)  // before CONNECT: credentials never cross in clear
+                    let line = try client.connectLine(for: info)
+                    context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: line)), promise: nil)
+                } catch {
+                    failHandshake(error, context)
+                }
             }
         case .pong:
             if handshaking, let info {
@@ -228,11 +257,38 @@ final class NATSChannelHandler: ChannelInboundHandler {
         }
     }
 
+    /// Puts TLS under the connection when the client asked for it or the server requires it (its INFO says so).
+    private func startTLSIfNeeded(_ info: NATSServerInfo, _ context: ChannelHandlerContext) throws(PatinoxError) {
+        let options = client.options
+        guard !inTLS, options.tls != nil || info.tlsRequired == true else { return }
+        guard info.tlsRequired == true || info.tlsAvailable == true else {
+            throw NATSTLSOptions.failure(
+                options.url,
+                "TLS was asked for, but the server does not offer it (its INFO has no tls_required)",
+                hint: "connect with nats://, or give the server a tls block."
+            )
+        }
+        let sslContext = try (options.tls ?? NATSTLSOptions()).makeContext(for: options.url)
+        do {
+            let handler = try NATSTLSOptions.handler(sslContext, host: options.host)
+            try context.pipeline.syncOperations.addHandler(handler, position: .first)
+        } catch {
+            throw NATSTLSOptions.failure(options.url, "TLS could not start: \(error)", hint: "check the URL's host.")
+        }
+        inTLS = true
+    }
+
     private func fail(_ reason: String, _ context: ChannelHandlerContext) {
-        let hint =
-            reason.localizedCaseInsensitiveContains("authorization")
-            ? "check the user and password (--user/--password) or the token (--token)."
-            : "check the server's log."
+        let hint: String
+        if !reason.localizedCaseInsensitiveContains("authorization") {
+            hint = "check the server's log."
+        } else if client.options.userJWT != nil {
+            hint = "check that the .creds file is current and its account is one the server's operator trusts."
+        } else if let nkey = client.options.nkey {
+            hint = "check that the server's authorization lists the seed's public key, \(nkey.publicKey)."
+        } else {
+            hint = "check the user and password (--user, --password-file) or the token (--token-file)."
+        }
         failHandshake(
             client.feedError("connect", "\(client.options.url) refused the connection: \(reason)", hint: hint),
             context
@@ -273,6 +329,11 @@ final class NATSChannelHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if handshaking && inTLS {  // a failed TLS handshake: say why, not only that the connection closed
+            let options = client.options
+            let tls = options.tls ?? NATSTLSOptions()
+            return failHandshake(tls.explain(error, url: options.url, host: options.host, info: info), context)
+        }
         context.close(promise: nil)
     }
 }

@@ -13,6 +13,14 @@ public struct NATSOptions: Sendable {
     public var user: String?
     public var password: String?
     public var token: String?
+    /// An NKEY login: the user's key pair signs the nonce of the server's INFO, and CONNECT carries the public
+    /// key (`nkey`) — or, with ``userJWT``, the JWT instead (operator mode, hosted NATS).
+    public var nkey: NKeyPair?
+    /// A user JWT (from a `.creds` file, with its seed in ``nkey``).
+    public var userJWT: String?
+    /// TLS as the client wants it (a `tls://` URL sets it); nil still upgrades, with the system's CAs, when the
+    /// server's INFO says `tls_required`.
+    public var tls: NATSTLSOptions?
     /// The connection name the server shows (`nats-server` monitoring, logs).
     public var name = "memtop"
     /// First delay before reconnecting; doubles (with ±20 % jitter) up to ``maximumReconnectDelay``.
@@ -33,27 +41,28 @@ public struct NATSOptions: Sendable {
     /// its credentials). Silent by default.
     public var logger: Logger = .disabled
 
-    /// Parses `nats://[user:password@]host[:port]` (port 4222 by default).
+    /// Parses `nats://[user:password@]host[:port]` (port 4222 by default); `tls://` asks for TLS.
     public init(url: String) throws(PatinoxError) {
-        guard let components = URLComponents(string: url), components.scheme == "nats", let host = components.host,
-            !host.isEmpty
+        guard let components = URLComponents(string: url), components.scheme == "nats" || components.scheme == "tls",
+            let host = components.host, !host.isEmpty
         else {
             throw .invalidInput(
                 .feed,
                 name: url,
                 operation: "parse broker URL",
                 message: "'\(url)' is not a NATS URL.",
-                hint: "write nats://HOST:PORT, e.g. nats://127.0.0.1:4222."
+                hint: "write nats://HOST:PORT (or tls://HOST:PORT), e.g. nats://127.0.0.1:4222."
             )
         }
+        if components.scheme == "tls" { tls = NATSTLSOptions() }
         self.host = host
         port = components.port ?? 4222
         user = components.user
         password = components.password
     }
 
-    /// `nats://HOST:PORT` (credentials left out, for messages).
-    public var url: String { "nats://\(host):\(port)" }
+    /// `nats://HOST:PORT`, or `tls://` when TLS was asked for (credentials left out, for messages).
+    public var url: String { "\(tls == nil ? "nats" : "tls")://\(host):\(port)" }
 }
 
 /// A received message.
@@ -98,6 +107,7 @@ public final class NATSClient: Sendable {
         var reconnects = 0
         var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
         var nextRequest = 0
+        var inboxSubscribed = false
         var closed = false
     }
 
@@ -114,7 +124,6 @@ public final class NATSClient: Sendable {
     ) async throws(PatinoxError) -> NATSClient {
         let client = NATSClient(options: options, group: group)
         try await client.open()
-        _ = client.subscribe("\(client.inboxPrefix).*") { [weak client] message in client?.answer(message) }
         return client
     }
 
@@ -167,10 +176,13 @@ public final class NATSClient: Sendable {
     public func request(_ payload: [UInt8], to subject: String, timeout: Duration) async throws(PatinoxError)
         -> NATSMessage
     {
-        let token = state.withLockedValue { state in
-            defer { state.nextRequest += 1 }
-            return "\(inboxPrefix).\(state.nextRequest)"
+        let (token, firstRequest) = state.withLockedValue { state in
+            defer { (state.nextRequest, state.inboxSubscribed) = (state.nextRequest + 1, true) }
+            return ("\(inboxPrefix).\(state.nextRequest)", !state.inboxSubscribed)
         }
+        // The replies' wildcard inbox, subscribed at the first request (its SUB goes out before the request): a
+        // read-only user whose permissions allow no inbox never asks for one, and gets no Permissions Violation.
+        if firstRequest { subscribe("\(inboxPrefix).*") { [weak self] message in self?.answer(message) } }
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 state.withLockedValue { $0.requests[token] = continuation }

@@ -15,6 +15,14 @@ public struct NATSServerInfo: Hashable, Sendable, Decodable {
     public var maxPayload: Int?
     public var authRequired: Bool?
     public var headers: Bool?
+    /// What an NKEY or JWT login signs (present when the server takes such logins).
+    public var nonce: String?
+    /// The server takes only TLS: the client upgrades after this INFO, before CONNECT.
+    public var tlsRequired: Bool?
+    /// The server checks client certificates (mutual TLS).
+    public var tlsVerify: Bool?
+    /// The server takes TLS and plain connections alike (`allow_non_tls`).
+    public var tlsAvailable: Bool?
 
     enum CodingKeys: String, CodingKey {
         case serverID = "server_id"
@@ -22,6 +30,10 @@ public struct NATSServerInfo: Hashable, Sendable, Decodable {
         case maxPayload = "max_payload"
         case authRequired = "auth_required"
         case headers
+        case nonce
+        case tlsRequired = "tls_required"
+        case tlsVerify = "tls_verify"
+        case tlsAvailable = "tls_available"
     }
 }
 

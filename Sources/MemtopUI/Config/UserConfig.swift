@@ -9,6 +9,8 @@ import PatinoxMemory
 /// theme = "nord"              # a built-in or themes/*.toml name, or a path
 /// source = "demo"             # what `memtop` opens with no subcommand
 /// read_only = false
+/// [broker]                    # how to reach a nats:// or tls:// source (BrokerSettings)
+/// tls_ca = "/etc/memtop/ca.pem"
 /// [keys]                      # any command, one key or a list; replaces that command's default keys
 /// quit = ["q", "f10"]
 /// fault-menu = "F"
@@ -24,6 +26,8 @@ public struct UserConfig: Hashable, Sendable {
     public var readOnly = false
     public var keymap = Keymap.standard
     public var thresholds = WarningThresholds()
+    /// How to reach and log in to a broker `source`.
+    public var broker = BrokerSettings()
     /// Where it was read from (nil: defaults only).
     public var path: String?
 
@@ -51,15 +55,16 @@ public struct UserConfig: Hashable, Sendable {
 
     public static func parse(_ text: String, file: String) throws(PatinoxError) -> UserConfig {
         let root = try TOMLDocument(text: text, file: file, component: .configuration).root
-        try root.rejectUnknownKeys(["refresh_ms", "theme", "source", "read_only", "keys", "warnings"])
+        try root.rejectUnknownKeys(["refresh_ms", "theme", "source", "read_only", "broker", "keys", "warnings"])
         var config = UserConfig()
         config.refreshMilliseconds = try root.int("refresh_ms", in: 100...60_000) ?? config.refreshMilliseconds
         config.theme = try root.string("theme") ?? config.theme
         config.source = try root.string("source") ?? config.source
-        guard config.source == "demo" || config.source.hasPrefix("nats://") else {
-            throw root.error("source", "'\(config.source)' is not 'demo' or a nats:// URL.")
+        guard config.source == "demo" || config.source.hasPrefix("nats://") || config.source.hasPrefix("tls://") else {
+            throw root.error("source", "'\(config.source)' is not 'demo' or a nats:// or tls:// URL.")
         }
         config.readOnly = try root.bool("read_only") ?? config.readOnly
+        if let broker = try root.section("broker") { config.broker = try BrokerSettings(broker) }
         if let keys = try root.section("keys") {
             try keys.rejectUnknownKeys(Set(UICommand.allCases.map(\.rawValue)))
             for command in UICommand.allCases {
@@ -99,6 +104,7 @@ public struct UserConfig: Hashable, Sendable {
         file.set("theme", theme)
         file.set("source", source)
         file.set("read_only", readOnly)
+        broker.write(to: &file)
         file.section("keys")
         for command in UICommand.allCases {
             file.set(command.rawValue, strings: keymap.keys(for: command).map(\.configName))
