@@ -12,9 +12,11 @@
 #   trace      cache traces (LIRS and ARC lines), replayed through every policy     RUNS / 4
 #   nats       the NATS protocol parser: server lines in two fragments               RUNS (default 1,000,000)
 #
-# With TARGETs named, only those run, RUNS times each. Every input has a time limit (-timeout=10 s) and the
-# process a memory limit (-rss_limit_mb=2048). Exit status non-zero on any crash, timeout or out-of-memory; the
-# input that caused it is kept in .build/fuzz/artifacts/TARGET/ (rerun it: .build/fuzz/release/fuzz-TARGET FILE).
+# With TARGETs named, only those run, RUNS times each, or COUNT times for TARGET=COUNT (a campaign:
+# `bash Fuzz/run.sh 0 nats=8000000 control=1500000 …`, its numbers in Fuzz/README.md). Every input has a time
+# limit (-timeout=10 s) and the process a memory limit (-rss_limit_mb=2048). Exit status non-zero on any crash,
+# timeout or out-of-memory; the input that caused it is kept in .build/fuzz/artifacts/TARGET/ (rerun it:
+# .build/fuzz/release/fuzz-TARGET FILE).
 # Prints each target's statistics and, last, `fuzz total: N runs in T s, 0 crashes`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,16 +51,19 @@ TARGETS=(  # the slowest first, so that the two cores finish together
 )
 if [ "$#" -gt 0 ]; then
     SELECTED=()
-    for name in "$@"; do
+    for selection in "$@"; do  # NAME (RUNS runs) or NAME=COUNT (COUNT runs)
+        name="${selection%%=*}" count="="
+        [ "$name" != "$selection" ] && count="=${selection#*=}"
         line="$(printf '%s\n' "${TARGETS[@]}" | awk -v name="$name" '$1 == name')"
         [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, toml, snapshot, recording)"; exit 2; }
-        SELECTED+=("$(awk '{ $2 = 1; print }' <<<"$line")")
+        SELECTED+=("$(awk -v count="$count" '{ $2 = (count == "=" ? 1 : count); print }' <<<"$line")")
     done
     TARGETS=("${SELECTED[@]}")
 fi
 
-run_target() {  # NAME DIVISOR MAX_LEN [ASAN_OPTIONS]: fuzzes one target; its log is .build/fuzz/logs/NAME.log
-    local name="$1" runs=$((RUNS / $2)) max_len="$3" asan="${4:-}"
+run_target() {  # NAME DIVISOR|=COUNT MAX_LEN [ASAN_OPTIONS]: fuzzes one target; its log is .build/fuzz/logs/NAME.log
+    local name="$1" runs max_len="$3" asan="${4:-}"
+    case "$2" in =*) runs="${2#=}" ;; *) runs=$((RUNS / $2)) ;; esac
     local work="$SCRATCH/corpus/$name" artifacts="$SCRATCH/artifacts/$name/" log="$SCRATCH/logs/$name.log"
     mkdir -p "$work" "$artifacts"
     local started=$SECONDS status=0

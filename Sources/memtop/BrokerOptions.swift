@@ -27,6 +27,9 @@ struct BrokerCredentials: ParsableArguments {
     @Option(help: "A .creds file (user JWT and seed, as nsc writes it), for operator-mode and hosted brokers.")
     var creds: String?
 
+    @Option(name: .customLong("server"), help: "Another server of the broker's cluster (repeat for more).")
+    var servers: [String] = []
+
     @Option(help: "PEM file of the CAs that sign the broker's certificate (TLS; the system's CAs otherwise).")
     var tlsCa: String?
 
@@ -63,6 +66,7 @@ struct BrokerCredentials: ParsableArguments {
                 "memtop: --password is visible to every user in ps; --password-file or \(Self.passwordVariable) "
             FileHandle.standardError.write(Data((warning + "is not.\n").utf8))
         }
+        for server in servers { options.servers += try NATSOptions(url: server).servers }
         if tlsCa != nil || tlsCert != nil || tlsFirst {
             var tls = options.tls ?? NATSTLSOptions()
             (tls.caFile, tls.certificateFile, tls.keyFile) = (tlsCa, tlsCert, tlsKey)
@@ -104,7 +108,7 @@ struct BrokerCredentials: ParsableArguments {
 
 /// The broker as an argument, and how to log in to it: `memtop attach` and `memtop record`.
 struct BrokerOptions: ParsableArguments {
-    @Argument(help: "The broker, nats://[user:password@]HOST:PORT (tls://… for TLS).")
+    @Argument(help: "The broker, nats://[user:password@]HOST:PORT (tls://… for TLS; several: comma-separated).")
     var broker: String
 
     @OptionGroup var credentials: BrokerCredentials

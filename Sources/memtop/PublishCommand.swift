@@ -15,7 +15,7 @@ struct PublishCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The broker, nats://[user:password@]HOST:PORT (tls://… for TLS).")
+    @Option(help: "The broker, nats://[user:password@]HOST:PORT (tls://… for TLS; several: comma-separated).")
     var broker: String
 
     @Option(help: "The engine's name on the feed (letters, digits, - and _).")

@@ -44,6 +44,13 @@ struct BrokerCredentialsTests {
         #expect(try options([]).token == nil && (try options([])).password == nil)
     }
 
+    @Test("--server adds the other servers of a cluster to the URL's")
+    func servers() throws {
+        let options = try options(["--server", "nats://b:4223", "--server", "nats://c:4224,nats://d:4225"])
+        #expect(options.servers.map(\.description) == ["127.0.0.1:4222", "b:4223", "c:4224", "d:4225"])
+        #expect(throws: (any Error).self) { try self.options(["--server", "b:4223"]) }
+    }
+
     @Test("--nkey and --creds read their files; a bad file is an error naming it")
     func keyFiles() throws {
         let folder = try TemporaryFolder()

@@ -103,6 +103,16 @@ public final class NATSServerProcess: @unchecked Sendable {
     /// hung server would.
     public func pause() { if pid > 0 { kill(pid, SIGSTOP) } }
 
+    /// Puts the server in lame-duck mode (`nats-server --signal ldm=PID`): it tells its clients to move, then
+    /// shuts down after its grace period.
+    public func enterLameDuckMode() throws {
+        guard let binary = Self.binary, pid > 0 else { return }
+        _ = waitForExit(try spawn([binary, "--signal", "ldm=\(pid)"], quiet: true))
+    }
+
+    /// Whether the server process is running.
+    public var isRunning: Bool { pid > 0 && kill(pid, 0) == 0 }
+
     /// Lets a paused server go on (SIGCONT).
     public func resume() { if pid > 0 { kill(pid, SIGCONT) } }
 

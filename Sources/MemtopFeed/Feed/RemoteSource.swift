@@ -144,11 +144,14 @@ public final class RemoteSource: TelemetrySource {
         }
     }
 
+    public func server() -> String? { client.serverURL }
+
     public func status() -> String? {
         var parts: [String] = []
         if case .reconnecting(let attempt, let error) = client.connectionState {
             parts.append(
-                "RECONNECTING (attempt \(attempt), retrying within \(client.options.maximumReconnectDelay)): \(error)"
+                "RECONNECTING to \(client.serverURL) (attempt \(attempt), retrying within "
+                    + "\(client.options.maximumReconnectDelay)): \(error)"
             )
         }
         if let error = client.lastServerError { parts.append("broker: \(error)") }

@@ -6,26 +6,39 @@ import PatinoxMemory
 
 // Opening the TCP connection, the INFO/CONNECT/PING handshake, and reconnecting after a loss.
 extension NATSClient {
+    /// Connects to the first server that takes the connection, trying each once; fails with the last one's
+    /// reason (a refused login stops at once: the other servers of a cluster would refuse it too).
     func open() async throws(PatinoxError) {
-        do {
-            try await connectOnce()
-        } catch let error as PatinoxError {
-            throw error
-        } catch {
-            throw feedError(
-                "connect",
-                "cannot reach \(options.url): \(error)",
-                hint: "check that nats-server runs there (nats-server -p \(options.port)) and the address is right."
-            )
+        let count = state.withLockedValue { $0.servers.servers.count }
+        var failure: PatinoxError?
+        for _ in 0..<count {
+            do {
+                try await connectOnce()
+                return
+            } catch let error as PatinoxError {
+                if error.message.contains("Authorization Violation") { throw error }
+                failure = error
+            } catch {
+                let server = state.withLockedValue { $0.servers.server }
+                failure = feedError(
+                    "connect",
+                    "cannot reach \(options.url(of: server)): \(error)",
+                    hint: "check that nats-server runs there (nats-server -p \(server.port)) and the address is right."
+                )
+            }
         }
+        if let failure { throw failure }
     }
 
-    /// One connection attempt: TCP, then INFO → CONNECT + PING → PONG (or -ERR with the server's reason).
+    /// One connection attempt to the next server: TCP, then INFO → CONNECT + PING → PONG (or -ERR with the
+    /// server's reason).
     func connectOnce() async throws {
+        let server = state.withLockedValue { $0.servers.next() }
+        let url = options.url(of: server)
         let handshake = group.next().makePromise(of: NATSServerInfo.self)
         // TLS before INFO only for servers that want it first; otherwise the handler upgrades after INFO.
         let tlsFirst = try options.tls.flatMap { tls throws(PatinoxError) in
-            tls.handshakeFirst ? try tls.makeContext(for: options.url) : nil
+            tls.handshakeFirst ? try tls.makeContext(for: url) : nil
         }
         let channel: any Channel
         do {
@@ -37,14 +50,19 @@ extension NATSClient {
                     channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
                         if let tlsFirst {
-                            try pipeline.addHandler(NATSTLSOptions.handler(tlsFirst, host: options.host))
+                            try pipeline.addHandler(NATSTLSOptions.handler(tlsFirst, host: server.host))
                         }
                         try pipeline.addHandler(
-                            NATSChannelHandler(client: self, handshake: handshake, inTLS: tlsFirst != nil)
+                            NATSChannelHandler(
+                                client: self,
+                                server: server,
+                                handshake: handshake,
+                                inTLS: tlsFirst != nil
+                            )
                         )
                     }
                 }
-                .connect(host: options.host, port: options.port).get()
+                .connect(host: server.host, port: server.port).get()
         } catch {
             handshake.fail(error)  // a promise must never be left unfulfilled (NIO traps on leaks)
             throw error
@@ -60,6 +78,8 @@ extension NATSClient {
             guard !state.closed else { return nil }  // close() won the race: this connection must not live
             state.channel = channel
             state.connection = .connected
+            state.servers.markHealthy(server)
+            state.servers.learn(info.connectURLs ?? [])
             if let announced = info.maxPayload, announced > 0 {  // a hostile INFO cannot lift it past the ceiling
                 state.maximumPayload = min(announced, NATSParser.payloadCeiling)
             }
@@ -91,7 +111,7 @@ extension NATSClient {
             guard let nonce = info.nonce else {
                 throw feedError(
                     "connect",
-                    "\(options.url) sent no nonce to sign: it does not take NKEY or JWT logins",
+                    "\(serverURL) sent no nonce to sign: it does not take NKEY or JWT logins",
                     hint: "check the server's authorization (nkey users, or operator mode), or log in another way."
                 )
             }
@@ -115,7 +135,7 @@ extension NATSClient {
         }
         guard start else { return }
         let logger = options.logger
-        let broker: Logger.MetadataValue = "\(options.url)"
+        let broker: Logger.MetadataValue = "\(serverURL)"
         logger.warning(
             "connection to the broker lost; reconnecting",
             metadata: ["broker": broker, "reason": "\(reason)"]
@@ -128,7 +148,10 @@ extension NATSClient {
                 do {
                     try await connectOnce()
                     state.withLockedValue { $0.reconnects += 1 }
-                    logger.notice("reconnected to the broker", metadata: ["broker": broker, "attempt": "\(attempt)"])
+                    logger.notice(
+                        "reconnected to the broker",
+                        metadata: ["broker": "\(serverURL)", "lost": broker, "attempt": "\(attempt)"]
+                    )
                     return
                 } catch {
                     attempt += 1
@@ -136,7 +159,7 @@ extension NATSClient {
                     let text = "\(error)"
                     logger.info(
                         "reconnect attempt failed",
-                        metadata: ["broker": broker, "attempt": "\(attempt - 1)", "error": "\(text)"]
+                        metadata: ["broker": "\(serverURL)", "attempt": "\(attempt - 1)", "error": "\(text)"]
                     )
                     state.withLockedValue { state in
                         if !state.closed { state.connection = .reconnecting(attempt: attempt, lastError: text) }
@@ -155,6 +178,8 @@ final class NATSChannelHandler: ChannelInboundHandler {
 
     private var parser = NATSParser()
     private let client: NATSClient
+    /// The server this connection goes to.
+    private let server: NATSServerAddress
     private let handshake: EventLoopPromise<NATSServerInfo>
     /// Whether the bytes already go through TLS (started first, or after INFO).
     private var inTLS: Bool
@@ -164,11 +189,15 @@ final class NATSChannelHandler: ChannelInboundHandler {
     private var pinger: RepeatedTask?
     private var outstandingPings = 0
 
-    init(client: NATSClient, handshake: EventLoopPromise<NATSServerInfo>, inTLS: Bool) {
+    init(client: NATSClient, server: NATSServerAddress, handshake: EventLoopPromise<NATSServerInfo>, inTLS: Bool) {
         self.client = client
+        self.server = server
         self.handshake = handshake
         self.inTLS = inTLS
     }
+
+    /// The server's URL, for messages.
+    private var url: String { client.options.url(of: server) }
 
     func channelActive(context: ChannelHandlerContext) {
         let timeout = client.options.handshakeTimeout
@@ -177,7 +206,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
             in: .nanoseconds(Int64(clamping: timeout.nanosecondsClamped))
         ) {
             let (handler, context) = loopBound.value
-            let url = handler.client.options.url
+            let url = handler.url
             handler.failHandshake(
                 handler.client.feedError(
                     "connect",
@@ -208,7 +237,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
         guard outstandingPings < limit else {
             client.options.logger.warning(
                 "the broker stopped answering PINGs; reconnecting",
-                metadata: ["broker": "\(client.options.url)", "unanswered": "\(outstandingPings)"]
+                metadata: ["broker": "\(url)", "unanswered": "\(outstandingPings)"]
             )
             return context.close(promise: nil)  // channelInactive reconnects
         }
@@ -239,6 +268,8 @@ final class NATSChannelHandler: ChannelInboundHandler {
                 } catch {
                     failHandshake(error, context)
                 }
+            } else if !handshaking {
+                updated(info, context)
             }
         case .pong:
             if handshaking, let info {
@@ -257,23 +288,38 @@ final class NATSChannelHandler: ChannelInboundHandler {
         }
     }
 
+    /// An INFO after the handshake: the cluster's servers changed, or this server is entering lame-duck mode —
+    /// then the client moves to another server at once, before this one shuts down.
+    private func updated(_ info: NATSServerInfo, _ context: ChannelHandlerContext) {
+        client.state.withLockedValue { state in
+            state.servers.learn(info.connectURLs ?? [])
+            if info.lameDuck == true { state.servers.markLeaving(server) }
+        }
+        guard info.lameDuck == true else { return }
+        client.options.logger.notice(
+            "the broker is entering lame-duck mode; moving to another server",
+            metadata: ["broker": "\(url)"]
+        )
+        context.close(promise: nil)  // channelInactive reconnects, to the next server that is not leaving
+    }
+
     /// Puts TLS under the connection when the client asked for it or the server requires it (its INFO says so).
     private func startTLSIfNeeded(_ info: NATSServerInfo, _ context: ChannelHandlerContext) throws(PatinoxError) {
         let options = client.options
         guard !inTLS, options.tls != nil || info.tlsRequired == true else { return }
         guard info.tlsRequired == true || info.tlsAvailable == true else {
             throw NATSTLSOptions.failure(
-                options.url,
+                url,
                 "TLS was asked for, but the server does not offer it (its INFO has no tls_required)",
                 hint: "connect with nats://, or give the server a tls block."
             )
         }
-        let sslContext = try (options.tls ?? NATSTLSOptions()).makeContext(for: options.url)
+        let sslContext = try (options.tls ?? NATSTLSOptions()).makeContext(for: url)
         do {
-            let handler = try NATSTLSOptions.handler(sslContext, host: options.host)
+            let handler = try NATSTLSOptions.handler(sslContext, host: server.host)
             try context.pipeline.syncOperations.addHandler(handler, position: .first)
         } catch {
-            throw NATSTLSOptions.failure(options.url, "TLS could not start: \(error)", hint: "check the URL's host.")
+            throw NATSTLSOptions.failure(url, "TLS could not start: \(error)", hint: "check the URL's host.")
         }
         inTLS = true
     }
@@ -290,7 +336,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
             hint = "check the user and password (--user, --password-file) or the token (--token-file)."
         }
         failHandshake(
-            client.feedError("connect", "\(client.options.url) refused the connection: \(reason)", hint: hint),
+            client.feedError("connect", "\(url) refused the connection: \(reason)", hint: hint),
             context
         )
     }
@@ -318,12 +364,12 @@ final class NATSChannelHandler: ChannelInboundHandler {
             handshake.fail(
                 client.feedError(
                     "connect",
-                    "\(client.options.url) closed the connection during the handshake",
+                    "\(url) closed the connection during the handshake",
                     hint: "check the server's log and credentials."
                 )
             )
         } else {
-            client.connectionLost("connection to \(client.options.url) lost")
+            client.connectionLost("connection to \(url) lost")
         }
         context.fireChannelInactive()
     }
@@ -332,7 +378,7 @@ final class NATSChannelHandler: ChannelInboundHandler {
         if handshaking && inTLS {  // a failed TLS handshake: say why, not only that the connection closed
             let options = client.options
             let tls = options.tls ?? NATSTLSOptions()
-            return failHandshake(tls.explain(error, url: options.url, host: options.host, info: info), context)
+            return failHandshake(tls.explain(error, url: url, host: server.host, info: info), context)
         }
         context.close(promise: nil)
     }

@@ -8,8 +8,12 @@ import PatinoxMemory
 
 /// Where and how to connect.
 public struct NATSOptions: Sendable {
-    public var host: String
-    public var port: Int
+    /// The servers to try (at least one), as given; a cluster's INFO adds the others once connected.
+    public var servers: [NATSServerAddress]
+    /// The first server's host.
+    public var host: String { servers[0].host }
+    /// The first server's port.
+    public var port: Int { servers[0].port }
     public var user: String?
     public var password: String?
     public var token: String?
@@ -41,28 +45,42 @@ public struct NATSOptions: Sendable {
     /// its credentials). Silent by default.
     public var logger: Logger = .disabled
 
-    /// Parses `nats://[user:password@]host[:port]` (port 4222 by default); `tls://` asks for TLS.
+    /// Parses `nats://[user:password@]host[:port]` (port 4222 by default), or several such URLs separated by
+    /// commas (the servers of a cluster: `nats://a:4222,nats://b:4222`); `tls://` asks for TLS. The first URL
+    /// with a user and password gives them.
     public init(url: String) throws(PatinoxError) {
-        guard let components = URLComponents(string: url), components.scheme == "nats" || components.scheme == "tls",
-            let host = components.host, !host.isEmpty
-        else {
-            throw .invalidInput(
-                .feed,
-                name: url,
-                operation: "parse broker URL",
-                message: "'\(url)' is not a NATS URL.",
-                hint: "write nats://HOST:PORT (or tls://HOST:PORT), e.g. nats://127.0.0.1:4222."
-            )
+        var servers: [NATSServerAddress] = []
+        for part in url.split(separator: ",", omittingEmptySubsequences: false) {
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let components = URLComponents(string: text),
+                components.scheme == "nats" || components.scheme == "tls",
+                let host = components.host, !host.isEmpty, (1...65_535).contains(components.port ?? 4222)
+            else {
+                throw .invalidInput(
+                    .feed,
+                    name: text,
+                    operation: "parse broker URL",
+                    message: "'\(text)' is not a NATS URL.",
+                    hint:
+                        "write nats://HOST:PORT (or tls://HOST:PORT), e.g. nats://127.0.0.1:4222; several separated by "
+                        + "commas."
+                )
+            }
+            if components.scheme == "tls" { tls = NATSTLSOptions() }
+            servers.append(NATSServerAddress(host: host, port: components.port ?? 4222))
+            if user == nil, let name = components.user {
+                user = name
+                password = components.password
+            }
         }
-        if components.scheme == "tls" { tls = NATSTLSOptions() }
-        self.host = host
-        port = components.port ?? 4222
-        user = components.user
-        password = components.password
+        self.servers = servers
     }
 
-    /// `nats://HOST:PORT`, or `tls://` when TLS was asked for (credentials left out, for messages).
-    public var url: String { "\(tls == nil ? "nats" : "tls")://\(host):\(port)" }
+    /// `nats://HOST:PORT` (or `tls://` when TLS was asked for) of `server`, credentials left out, for messages.
+    public func url(of server: NATSServerAddress) -> String { "\(tls == nil ? "nats" : "tls")://\(server)" }
+
+    /// The servers' URLs as given, comma-separated, credentials left out.
+    public var url: String { servers.map(url(of:)).joined(separator: ",") }
 }
 
 /// A received message.
@@ -86,7 +104,7 @@ public enum NATSConnectionState: Sendable, Hashable {
 public final class NATSClient: Sendable {
     public let options: NATSOptions
     let group: any EventLoopGroup
-    let state = NIOLockedValueBox(ClientState(outgoing: BoundedFrameQueue(limit: 0)))
+    let state: NIOLockedValueBox<ClientState>
     let inboxPrefix = "_INBOX.memtop.\(UInt64.random(in: 0...UInt64.max))"
 
     struct Subscription {
@@ -109,13 +127,27 @@ public final class NATSClient: Sendable {
         var nextRequest = 0
         var inboxSubscribed = false
         var closed = false
+        /// The servers to try, and the one the client is on.
+        var servers: NATSServerList
     }
 
     init(options: NATSOptions, group: any EventLoopGroup) {
         self.options = options
         self.group = group
-        state.withLockedValue { $0.outgoing = BoundedFrameQueue(limit: options.outgoingLimit) }
+        var random = SystemRandomNumberGenerator()
+        state = NIOLockedValueBox(
+            ClientState(
+                outgoing: BoundedFrameQueue(limit: options.outgoingLimit),
+                servers: NATSServerList(options.servers, random: &random)
+            )
+        )
     }
+
+    /// The URL of the server the client is on (or, while reconnecting, trying).
+    public var serverURL: String { options.url(of: state.withLockedValue { $0.servers.server }) }
+
+    /// Every server the client knows: those given and those the cluster announced.
+    public var knownServers: [NATSServerAddress] { state.withLockedValue { $0.servers.servers } }
 
     /// Connects (failing fast with the server's reason on bad credentials), then keeps the connection up.
     public static func connect(

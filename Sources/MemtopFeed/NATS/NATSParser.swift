@@ -23,6 +23,10 @@ public struct NATSServerInfo: Hashable, Sendable, Decodable {
     public var tlsVerify: Bool?
     /// The server takes TLS and plain connections alike (`allow_non_tls`).
     public var tlsAvailable: Bool?
+    /// The other servers of its cluster a client may use (`HOST:PORT` each).
+    public var connectURLs: [String]?
+    /// The server is in lame-duck mode: about to shut down, clients should move.
+    public var lameDuck: Bool?
 
     enum CodingKeys: String, CodingKey {
         case serverID = "server_id"
@@ -34,6 +38,8 @@ public struct NATSServerInfo: Hashable, Sendable, Decodable {
         case tlsRequired = "tls_required"
         case tlsVerify = "tls_verify"
         case tlsAvailable = "tls_available"
+        case connectURLs = "connect_urls"
+        case lameDuck = "ldm"
     }
 }
 

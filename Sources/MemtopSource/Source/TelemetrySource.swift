@@ -18,6 +18,8 @@ public protocol TelemetrySource: Sendable {
     func engines() -> [EngineListing]?
     /// Draws another engine from ``engines()`` (the default does nothing).
     func select(engine: String)
+    /// The server a broker source is on now (one of a cluster's), for the header; nil (the default) otherwise.
+    func server() -> String?
 }
 
 extension TelemetrySource {
@@ -25,6 +27,7 @@ extension TelemetrySource {
     public func playbackStatus() -> PlaybackStatus? { nil }
     public func engines() -> [EngineListing]? { nil }
     public func select(engine: String) {}
+    public func server() -> String? { nil }
 }
 
 /// Where the data comes from, and what it can do: the UI decides by these capabilities, never by the kind.

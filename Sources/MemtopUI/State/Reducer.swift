@@ -16,6 +16,8 @@ public enum Action: Sendable {
     case openEnginePicker
     /// The feed's own state (reconnecting, malformed messages), nil when all is well.
     case feedStatus(String?)
+    /// The server a broker source is on now: the header names it instead of the URLs given.
+    case server(String?)
     /// The replay's position (nil for live sources).
     case playback(PlaybackStatus?)
     /// The engines the source hears (nil when it has one).
@@ -58,6 +60,8 @@ extension AppState {
             mode = .enginePicker(selected: 0)
         case .feedStatus(let status):
             feedStatus = status
+        case .server(let url):
+            if let url { source.detail = url }
         case .playback(let status):
             playback = status
         case .engines(let engines):

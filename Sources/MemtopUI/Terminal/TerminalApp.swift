@@ -88,6 +88,7 @@ public final class TerminalApp: Sendable {
                     dispatch(.snapshot(snapshot, now: now), &state)
                 }
                 dispatch(.feedStatus(source.status()), &state)
+                dispatch(.server(source.server()), &state)
                 dispatch(.playback(source.playbackStatus()), &state)
                 // A crowded broker's list holds 10,000 names, and only the picker draws it: listed at every refresh
                 // while the picker is open, otherwise every few seconds (the picker opens on that list).
