@@ -27,6 +27,9 @@ FLAGS=(-c release --package-path Fuzz --scratch-path "$SCRATCH" -Xswiftc -saniti
 # gold fails on the instrumented objects (an internal error in format_file_lineno); the toolchain's lld links them.
 FLAGS+=(-Xswiftc -use-ld=lld)
 mkdir -p "$SCRATCH/logs"
+# SwiftPM plans a path dependency's sources once per manifest change: a file added to the repository's package
+# since the last fuzz build would be missing from it. A newer Fuzz/Package.swift makes it plan again.
+touch Fuzz/Package.swift
 build() { swift build "${FLAGS[@]}" >"$SCRATCH/logs/build.log" 2>&1; }
 # A source file saved while SwiftPM compiled it (an editor, another checkout's engineer) fails a build: once more.
 if ! build && ! { grep -q "was modified during the build" "$SCRATCH/logs/build.log" && build; }; then

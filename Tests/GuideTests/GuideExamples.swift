@@ -136,6 +136,17 @@ func publish(engine: Engine, broker: String) async throws -> Task<Void, Never> {
     return Task { await publisher.run() }
 }
 
+func publishSecurely(engine: Engine, brokers: String, caFile: String, seedFile: String) async throws
+    -> Task<Void, Never>
+{
+    var options = try NATSOptions(url: brokers)  // "tls://nats-1:4222,tls://nats-2:4222": a cluster, over TLS
+    options.tls?.caFile = caFile  // the CA that signed the servers' certificates
+    options.nkey = try NATSCredentials.nkey(file: seedFile)  // the engine's NKEY user seed (SU…)
+    let client = try await NATSClient.connect(options)
+    let publisher = try FeedPublisher(engine: engine, client: client, name: "shop", allowControl: true)
+    return Task { await publisher.run() }
+}
+
 // MARK: - 8. Fault injection in staging
 
 func chaosDrill(engine: Engine) throws {

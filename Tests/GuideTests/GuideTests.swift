@@ -79,6 +79,55 @@ struct GuideWalkthroughTests {
         _ = server
     }
 
+    @Test(
+        "publishing over TLS with an NKEY login: the guide's example, a real server with both",
+        .requires(.natsServer),
+        .requires(.nkeysPy),
+        .requires(.openssl)
+    )
+    func publishingSecurely() async throws {
+        try TestRequirement.nkeysPy.require()
+        try TestRequirement.openssl.require()
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let interop = repositoryRoot.appendingPathComponent("Tests/MemtopFeedTests/Interop")
+        let made = waitForExit(
+            try spawn([
+                "/bin/sh", "-c",
+                "bash '\(interop.path)/make_certs.sh' '\(folder.path)' && python3 '\(interop.path)/nats_auth.py' nkey "
+                    + "'\(folder.path)' > /dev/null",
+            ])
+        )
+        #expect(made == 0)
+        let authorization = try String(contentsOfFile: "\(folder.path)/server.conf", encoding: .utf8)
+        let tls = "tls { cert_file: \"\(folder.path)/server.pem\", key_file: \"\(folder.path)/server-key.pem\" }\n"
+        let server = try await NATSServerProcess(config: tls + authorization)
+        let engine = Engine(name: "shop")
+        let pool = try makePool(engine: engine).running()
+        let url = "tls://127.0.0.1:\(server.port)"
+        var options = try NATSOptions(url: url)
+        options.tls?.caFile = "\(folder.path)/ca.pem"
+        options.nkey = try NATSCredentials.nkey(file: "\(folder.path)/user.nk")
+        let listener = try await NATSClient.connect(options)
+        let received = SharedData(name: "received", [String]())
+        listener.subscribe("memtop.v1.shop.snapshot") { message in
+            if case .success(let snapshot) = RemoteSource.decodeSnapshot(message.payload) {
+                received.update { $0 += snapshot.pools.map(\.name) }
+            }
+        }
+        let publishing = try await publishSecurely(
+            engine: engine,
+            brokers: url,
+            caFile: "\(folder.path)/ca.pem",
+            seedFile: "\(folder.path)/user.nk"
+        )
+        #expect(await eventually { received.value.contains("db") })
+        publishing.cancel()
+        await listener.close()
+        await pool.shutdown(deadline: .seconds(1))
+        server.stop()
+    }
+
     @Test("the DocC essentials: shared data copies only when a reader holds the old version; errors explain")
     func essentials() async throws {
         let flags = enableCheckoutV2()

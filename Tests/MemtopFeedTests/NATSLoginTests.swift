@@ -180,6 +180,34 @@ struct NATSLoginTests {
         server.stop()
     }
 
+    @Test("a password in the URL shows in no URL, header status, log line or error, across a reconnect")
+    func secretsStayHidden() async throws {
+        let secret = "p4ss-w0rd-7781"
+        let server = try await NATSServerProcess(
+            config: "authorization { users = [ {user: viewer, password: \"\(secret)\"} ] }\n"
+        )
+        let capture = LogCapture()
+        var options = try NATSOptions(url: "nats://viewer:\(secret)@127.0.0.1:\(server.port)")
+        options.logger = capture.logger
+        options.reconnectDelay = .milliseconds(20)
+        let client = try await NATSClient.connect(options)
+        let source = RemoteSource(client: client, engine: "shop")
+        server.stop()
+        #expect(await eventually { client.connectionState != .connected })
+        let whileDown = source.status() ?? ""
+        try await server.start()
+        #expect(await eventually(10) { client.connectionState == .connected })
+        options.password = "wrong-\(secret)"
+        let refused = try #require(await loginError(options))
+        let shown =
+            [options.url, client.serverURL, source.info.detail, whileDown, refused.description]
+            + capture.records.map { "\($0.message) \($0.metadata)" }
+        #expect(capture.records.count >= 2, "the loss and the reconnection were logged")
+        for text in shown { #expect(!text.contains(secret), "the password shows in: \(text)") }
+        await client.close()
+        server.stop()
+    }
+
     @Test("an NKEY login to a server that sends no nonce fails before sending anything, saying so")
     func noNonce() async throws {
         let server = try await NATSServerProcess()

@@ -13,6 +13,7 @@ struct TestCertificates {
     func file(_ name: String) -> String { "\(folder.path)/\(name)" }
 
     init() throws {
+        try TestRequirement.openssl.require()
         folder = try TemporaryFolder()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/make_certs.sh")
@@ -28,7 +29,7 @@ struct TestCertificates {
 }
 
 /// TLS to real nats-servers configured with certificates made by the test (issue #16).
-@Suite("NATS over TLS × real nats-server", .requires(.natsServer), .timeLimit(.minutes(1)))
+@Suite("NATS over TLS × real nats-server", .requires(.natsServer), .requires(.openssl), .timeLimit(.minutes(1)))
 struct NATSTLSTests {
     /// The error connecting with `options` throws, or nil when it connected (then closed).
     func connectError(_ options: NATSOptions) async -> PatinoxError? {

@@ -60,6 +60,13 @@ public struct TestRequirement: Sendable {
         isPresent: (try? waitForExit(spawn(["/usr/bin/env", "python3", "-c", "import nats"], quiet: true))) == 0
     )
 
+    /// The openssl command, with which the TLS tests make their certificates.
+    public static let openssl = TestRequirement(
+        name: "openssl",
+        installation: "apt-get install openssl",
+        isPresent: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+    )
+
     /// The nkeys package (PyPI), with which the NKEY and JWT login tests make seeds and sign JWTs.
     public static let nkeysPy = TestRequirement(
         name: "nkeys (Python)",
