@@ -41,6 +41,7 @@ let package = Package(
             name: "fuzz-control",
             dependencies: ["FuzzDriver", memtop("MemtopFeed"), memtop("MemtopSource"), memtop("PatinoxMemory")]
         ),
+        .executableTarget(name: "fuzz-credentials", dependencies: ["FuzzDriver", memtop("MemtopFeed")]),
         .executableTarget(name: "fuzz-trace", dependencies: ["FuzzDriver", memtop("PatinoxMemory")]),
         .executableTarget(
             name: "fuzz-toml",

@@ -175,6 +175,8 @@ def nats():
           b'INFO {"max_payload":-1}\r\nMSG a 1 -5\r\nMSG a -1 _INBOX.x -9223372036854775808\r\n')
     write("nats", "hmsg", b"HMSG a 1 _INBOX.2 12 14\r\nNATS/1.0\r\n\r\nhi\r\nPING\r\n")
     write("nats", "empty-lines", b"\r\n   \r\n \t \r\nPING\r\n\r\nMSG  a  1  0 \r\n\r\n")
+    write("nats", "info-cluster", b'INFO {"connect_urls":["a:1","[::1]:2","",":","x:99999"],"ldm":true,'
+          b'"tls_required":true,"tls_verify":true,"nonce":"abc"}\r\nINFO {"connect_urls":"a:1","ldm":"yes"}\r\n')
     write("nats", "info-types", b'INFO {"max_payload":"big","headers":1,"server_id":null}\r\n'
           b'INFO {"max_payload":1e400}\r\nINFO {}\r\nINFO\r\n')
 
@@ -202,6 +204,19 @@ def control():
     write("control", "not-json", b"\xff{\"command\":")
 
 
+def credentials():
+    """Login files: a user seed (nkeys' own, for bytes 0…31), a .creds file around it, and near misses."""
+    seed = "SUAAAAICAMCAKBQHBAEQUCYMBUHA6EARCIJRIFIWC4MBSGQ3DQOR4H776Y"
+    jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJzdWIiOiJVIn0.c2ln"
+    write("credentials", "user.nk", seed + "\n")
+    write("credentials", "account.nk", "SAAAAAICAMCAKBQHBAEQUCYMBUHA6EARCIJRIFIWC4MBSGQ3DQOR4HYMHI\n")
+    write("credentials", "public-key.nk", "UAB2CB576PHBBPQ5ODORRZ2LYCMWPZGWGCN2KDK7DXOIMZASKUY3RLKK\n")
+    write("credentials", "user.creds",
+          f"-----BEGIN NATS USER JWT-----\n{jwt}\n------END NATS USER JWT------\n\n"
+          f"-----BEGIN USER NKEY SEED-----\n{seed}\n------END USER NKEY SEED------\n")
+    write("credentials", "unterminated.creds", f"-----BEGIN NATS USER JWT-----\n{jwt}\n-----BEGIN USER NKEY SEED-----\n")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo-snapshots", help="a folder of `memtop snapshot --json` outputs, NAME.ndjson")
@@ -212,6 +227,7 @@ def main():
     toml()
     nats()
     control()
+    credentials()
     for folder in sorted(CORPUS.iterdir()):
         files = list(folder.iterdir())
         print(f"{folder.relative_to(ROOT)}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -9,6 +9,7 @@
 #   recording  recordings through RecordingReader, a replay and the viewer          RUNS / 100
 #   toml       scenario, theme and user config files                                RUNS / 20
 #   control    control requests through the publisher's answer and Engine.apply      RUNS / 20
+#   credentials  NKEY seed and .creds files (NKeyPair, NATSCredentials)                RUNS / 10
 #   trace      cache traces (LIRS and ARC lines), replayed through every policy     RUNS / 4
 #   nats       the NATS protocol parser: server lines in two fragments               RUNS (default 1,000,000)
 #
@@ -49,6 +50,7 @@ TARGETS=(  # the slowest first, so that the two cores finish together
     "recording 100 65536"
     "toml 20 8192 detect_leaks=0"
     "control 20 1024"
+    "credentials 10 8192"
     "trace 4 4096"
     "nats 1 4096"
 )
@@ -58,7 +60,7 @@ if [ "$#" -gt 0 ]; then
         name="${selection%%=*}" count="="
         [ "$name" != "$selection" ] && count="=${selection#*=}"
         line="$(printf '%s\n' "${TARGETS[@]}" | awk -v name="$name" '$1 == name')"
-        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, toml, snapshot, recording)"; exit 2; }
+        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, credentials, toml, snapshot, recording)"; exit 2; }
         SELECTED+=("$(awk -v count="$count" '{ $2 = (count == "=" ? 1 : count); print }' <<<"$line")")
     done
     TARGETS=("${SELECTED[@]}")

@@ -91,13 +91,12 @@ struct GuideWalkthroughTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let interop = repositoryRoot.appendingPathComponent("Tests/MemtopFeedTests/Interop")
-        let made = waitForExit(
-            try spawn([
-                "/bin/sh", "-c",
-                "bash '\(interop.path)/make_certs.sh' '\(folder.path)' && python3 '\(interop.path)/nats_auth.py' nkey "
-                    + "'\(folder.path)' > /dev/null",
-            ])
-        )
+        let command = [
+            "/bin/sh", "-c",
+            "bash '\(interop.path)/make_certs.sh' '\(folder.path)' && python3 '\(interop.path)/nats_auth.py' nkey "
+                + "'\(folder.path)' > /dev/null",
+        ]
+        let made = try await onThread { waitForExit(try spawn(command)) }  // not on a cooperative thread
         #expect(made == 0)
         let authorization = try String(contentsOfFile: "\(folder.path)/server.conf", encoding: .utf8)
         let tls = "tls { cert_file: \"\(folder.path)/server.pem\", key_file: \"\(folder.path)/server-key.pem\" }\n"

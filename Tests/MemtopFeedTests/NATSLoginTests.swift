@@ -105,15 +105,14 @@ struct NKeyTests {
 )
 struct NATSLoginTests {
     /// Runs Interop/nats_auth.py KIND into a new folder: the folder and the user's public key.
-    func authFiles(_ kind: String) throws -> (folder: TemporaryFolder, publicKey: String) {
+    func authFiles(_ kind: String) async throws -> (folder: TemporaryFolder, publicKey: String) {
         try TestRequirement.nkeysPy.require()
         let folder = try TemporaryFolder()
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Interop/nats_auth.py")
         let output = "\(folder.path)/public-key"
-        let status = waitForExit(
-            try spawn(["/bin/sh", "-c", "python3 '\(script.path)' \(kind) '\(folder.path)' > '\(output)'"])
-        )
+        let command = ["/bin/sh", "-c", "python3 '\(script.path)' \(kind) '\(folder.path)' > '\(output)'"]
+        let status = try await onThread { waitForExit(try spawn(command)) }  // not on a cooperative thread
         #expect(status == 0)
         let key = try String(contentsOfFile: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         return (folder, key)
@@ -143,7 +142,7 @@ struct NATSLoginTests {
 
     @Test("an nkey user logs in with its seed; another seed gets the server's Authorization Violation and its key")
     func nkeyLogin() async throws {
-        let (folder, publicKey) = try authFiles("nkey")
+        let (folder, publicKey) = try await authFiles("nkey")
         defer { folder.remove() }
         let config = try String(contentsOfFile: "\(folder.path)/server.conf", encoding: .utf8)
         let server = try await NATSServerProcess(config: config)
@@ -162,7 +161,7 @@ struct NATSLoginTests {
 
     @Test("operator mode: a .creds user logs in; a user of an account the server does not trust is refused")
     func jwtLogin() async throws {
-        let (folder, publicKey) = try authFiles("operator")
+        let (folder, publicKey) = try await authFiles("operator")
         defer { folder.remove() }
         let config = try String(contentsOfFile: "\(folder.path)/server.conf", encoding: .utf8)
         let server = try await NATSServerProcess(config: config)

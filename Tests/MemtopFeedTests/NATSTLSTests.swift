@@ -12,12 +12,17 @@ struct TestCertificates {
     var path: String { folder.path }
     func file(_ name: String) -> String { "\(folder.path)/\(name)" }
 
-    init() throws {
+    init() async throws {
         try TestRequirement.openssl.require()
         folder = try TemporaryFolder()
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Interop/make_certs.sh")
-        #expect(waitForExit(try spawn(["/bin/bash", script.path, folder.path])) == 0, "openssl made the certificates")
+        let command = [
+            "/bin/bash",
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Interop/make_certs.sh")
+                .path,
+            folder.path,
+        ]
+        let status = try await onThread { waitForExit(try spawn(command)) }  // not on a cooperative thread
+        #expect(status == 0, "openssl made the certificates")
     }
 
     /// A nats-server `tls` block with `certificate` (server, other) and, for mutual TLS, the CA and `verify`.
@@ -55,7 +60,7 @@ struct NATSTLSTests {
 
     @Test("tls:// with the CA draws messages; nats:// to a TLS-only server upgrades after INFO (and then checks)")
     func trustedServer() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.folder.remove() }
         let server = try await NATSServerProcess(config: certificates.serverConfig())
         var options = try NATSOptions(url: "tls://127.0.0.1:\(server.port)")
@@ -78,7 +83,7 @@ struct NATSTLSTests {
 
     @Test("a certificate for another name is a hostname mismatch; tls:// to a plain server says it offers no TLS")
     func wrongServer() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.folder.remove() }
         let other = try await NATSServerProcess(config: certificates.serverConfig("other"))
         var options = try NATSOptions(url: "tls://127.0.0.1:\(other.port)")
@@ -95,7 +100,7 @@ struct NATSTLSTests {
 
     @Test("mutual TLS: without a client certificate the error says the server wants one; with it, it works")
     func mutualTLS() async throws {
-        let certificates = try TestCertificates()
+        let certificates = try await TestCertificates()
         defer { certificates.folder.remove() }
         let server = try await NATSServerProcess(config: certificates.serverConfig(verifyClients: true))
         var options = try NATSOptions(url: "tls://127.0.0.1:\(server.port)")

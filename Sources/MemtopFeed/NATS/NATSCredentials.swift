@@ -26,7 +26,15 @@ public enum NATSCredentials {
     /// The user JWT and key pair of a `.creds` file (what `nsc generate creds` writes: a
     /// `-----BEGIN NATS USER JWT-----` block, then a `-----BEGIN USER NKEY SEED-----` block).
     public static func userCredentials(file path: String) throws(PatinoxError) -> (jwt: String, keyPair: NKeyPair) {
-        let blocks = armouredBlocks(try read(path, what: "credentials"))
+        try userCredentials(text: try read(path, what: "credentials"), source: path)
+    }
+
+    /// The user JWT and key pair of a `.creds` file's text.
+    /// - Parameter source: where the text came from (its path), for the errors.
+    public static func userCredentials(text: String, source path: String) throws(PatinoxError) -> (
+        jwt: String, keyPair: NKeyPair
+    ) {
+        let blocks = armouredBlocks(text)
         guard let jwt = blocks["NATS USER JWT"], !jwt.isEmpty else {
             throw failure(
                 path,
