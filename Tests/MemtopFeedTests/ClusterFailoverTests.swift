@@ -93,10 +93,6 @@ struct ClusterFailoverTests {
         return (publisher, pool, running)
     }
 
-    func send(_ source: RemoteSource, _ command: ControlCommand) async -> Result<String, PatinoxError> {
-        await withCheckedContinuation { continuation in source.send(command) { continuation.resume(returning: $0) } }
-    }
-
     @Test(
         "a viewer given one node learns the others; 10 kills of its node: drawing again within 2 s each, control works"
     )
@@ -141,7 +137,7 @@ struct ClusterFailoverTests {
         )
         #expect(sorted.last! < .seconds(2), "every failover within 2 s: \(sorted)")
 
-        let resized = await send(viewer, .resizePool(pool: "db", minimum: 1, maximum: 7))
+        let resized = await controlResult(viewer, .resizePool(pool: "db", minimum: 1, maximum: 7))
         #expect((try? resized.get()) != nil, "\(resized)")
         #expect(await eventually { pool.status().maximum == 7 })
 

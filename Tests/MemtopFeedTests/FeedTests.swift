@@ -60,10 +60,6 @@ struct FeedTests {
         )
     }
 
-    func result(_ source: RemoteSource, _ command: ControlCommand) async -> Result<String, PatinoxError> {
-        await withCheckedContinuation { continuation in source.send(command) { continuation.resume(returning: $0) } }
-    }
-
     @Test("snapshots arrive; a resize by request/reply changes the remote engine; the engine list hears it")
     func roundTrip() async throws {
         let attached = try await publishAndAttach(allowControl: true)
@@ -72,11 +68,11 @@ struct FeedTests {
         #expect(source.latest()?.engine == "shop" && source.status() == nil)
         #expect(await source.waitForEngines(upTo: 1) == ["shop"])
         #expect(source.engines()?.first.map { $0.rate > 0 && $0.bytes > 100 } == true)
-        let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
+        let outcome = await controlResult(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
         #expect((try? outcome.get())?.contains("resized") == true, "\(outcome)")
         #expect(service.pool.status().maximum == 13)
         #expect(await eventually { source.latest()?.pools.first?.maximum == 13 })
-        let bad = await result(source, .resizePool(pool: "nope", minimum: 1, maximum: 2))
+        let bad = await controlResult(source, .resizePool(pool: "nope", minimum: 1, maximum: 2))
         #expect(throws: PatinoxError.self) { try bad.get() }
         await attached.close()
     }
@@ -86,7 +82,7 @@ struct FeedTests {
         let attached = try await publishAndAttach(allowControl: false)
         let (source, service) = (attached.source, attached.service)
         #expect(await eventually { source.latest() != nil })
-        let outcome = await result(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
+        let outcome = await controlResult(source, .resizePool(pool: "db", minimum: 1, maximum: 13))
         switch outcome {
         case .success: Issue.record("a refused engine applied a command")
         case .failure(let error): #expect(error.message.contains("--allow-control"), "\(error)")

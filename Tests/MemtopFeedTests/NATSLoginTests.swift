@@ -129,17 +129,6 @@ struct NATSLoginTests {
         await client.close()
     }
 
-    /// The error connecting with `options` throws.
-    func loginError(_ options: NATSOptions) async -> PatinoxError? {
-        do {
-            let client = try await NATSClient.connect(options)
-            await client.close()
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     @Test("an nkey user logs in with its seed; another seed gets the server's Authorization Violation and its key")
     func nkeyLogin() async throws {
         let (folder, publicKey) = try await authFiles("nkey")
@@ -153,7 +142,7 @@ struct NATSLoginTests {
 
         let stranger = NKeyPair.encodeSeed((0..<32).map { _ in UInt8.random(in: 0...255) })
         options.nkey = try NKeyPair(seed: stranger, source: "stranger.nk")
-        let error = try #require(await loginError(options))
+        let error = try #require(await connectError(options))
         #expect(error.message.contains("Authorization Violation"), "\(error)")
         #expect(error.description.contains(try #require(options.nkey?.publicKey)), "the hint names the key: \(error)")
         server.stop()
@@ -173,7 +162,7 @@ struct NATSLoginTests {
 
         let other = try NATSCredentials.userCredentials(file: "\(folder.path)/other.creds")
         (options.userJWT, options.nkey) = (other.jwt, other.keyPair)
-        let error = try #require(await loginError(options))
+        let error = try #require(await connectError(options))
         #expect(error.message.contains("Authorization Violation"), "\(error)")
         #expect(error.description.contains(".creds"), "the hint says what to check: \(error)")
         server.stop()
@@ -197,7 +186,7 @@ struct NATSLoginTests {
         try await server.start()
         #expect(await eventually(10) { client.connectionState == .connected })
         options.password = "wrong-\(secret)"
-        let refused = try #require(await loginError(options))
+        let refused = try #require(await connectError(options))
         let shown =
             [options.url, client.serverURL, source.info.detail, whileDown, refused.description]
             + capture.records.map { "\($0.message) \($0.metadata)" }
@@ -212,7 +201,7 @@ struct NATSLoginTests {
         let server = try await NATSServerProcess()
         var options = try NATSOptions(url: server.url)
         options.nkey = try NKeyPair(seed: NKeyTests.seed, source: "test.nk")
-        let error = try #require(await loginError(options))
+        let error = try #require(await connectError(options))
         #expect(error.message.contains("sent no nonce"), "\(error)")
         server.stop()
     }

@@ -27,10 +27,6 @@ struct NATSPermissionTests {
         return try await NATSClient.connect(options)
     }
 
-    func send(_ source: RemoteSource, _ command: ControlCommand) async -> Result<String, PatinoxError> {
-        await withCheckedContinuation { continuation in source.send(command) { continuation.resume(returning: $0) } }
-    }
-
     @Test("a viewer reads but cannot forge or steer; an operator steers; an engine cannot publish as another")
     func roles() async throws {
         let server = try await NATSServerProcess(config: try Self.documentedConfig())
@@ -62,14 +58,14 @@ struct NATSPermissionTests {
         )
         try viewerClient.publish(Array("{}".utf8), to: "memtop.v1.checkout.snapshot")
         #expect(await eventually { viewerClient.lastServerError?.contains("Permissions Violation") == true })
-        if case .success = await send(viewer, .resizePool(pool: "db", minimum: 1, maximum: 9)) {
+        if case .success = await controlResult(viewer, .resizePool(pool: "db", minimum: 1, maximum: 9)) {
             Issue.record("the viewer's control request was answered")
         }
         #expect(pool.status().maximum != 9)
 
         let operatorClient = try await client(server, "operator", "o")
         let operatorSource = RemoteSource(client: operatorClient, engine: "checkout")
-        let resized = await send(operatorSource, .resizePool(pool: "db", minimum: 1, maximum: 9))
+        let resized = await controlResult(operatorSource, .resizePool(pool: "db", minimum: 1, maximum: 9))
         #expect((try? resized.get())?.contains("9") == true, "\(resized)")
         #expect(await eventually { pool.status().maximum == 9 })
         #expect(operatorClient.lastServerError == nil, "\(operatorClient.lastServerError ?? "")")

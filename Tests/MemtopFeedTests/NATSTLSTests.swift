@@ -36,17 +36,6 @@ struct TestCertificates {
 /// TLS to real nats-servers configured with certificates made by the test (issue #16).
 @Suite("NATS over TLS × real nats-server", .requires(.natsServer), .requires(.openssl), .timeLimit(.minutes(1)))
 struct NATSTLSTests {
-    /// The error connecting with `options` throws, or nil when it connected (then closed).
-    func connectError(_ options: NATSOptions) async -> PatinoxError? {
-        do {
-            let client = try await NATSClient.connect(options)
-            await client.close()
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     /// Connects and sends a message round through the server.
     func roundTrip(_ options: NATSOptions) async throws {
         let client = try await NATSClient.connect(options)
