@@ -11,9 +11,12 @@ struct AttachCommand: AsyncParsableCommand {
         commandName: "attach",
         abstract: "Draw an engine published to a NATS broker (see `memtop publish`) with the terminal UI.",
         discussion: """
-            Without --engine memtop draws the only engine it hears, or opens the engine picker when it hears \
-            several or none yet; e switches engines at any time. --record FILE appends every snapshot of the \
-            drawn engine to FILE (play it with `memtop replay FILE`).
+            Without --engine memtop draws the only engine it hears, opens the fleet view (every engine, worst \
+            first; Enter opens one, Esc returns) when it hears several, or the engine picker when none yet; e \
+            switches engines by name at any time. Engines are heard by their summaries (--service S: only that \
+            service's); --discover snapshots hears them by their snapshots instead, as memtop did before \
+            summaries (for publishers older than them). --record FILE appends every snapshot of the drawn \
+            engine to FILE (play it with `memtop replay FILE`).
             """
     )
 
@@ -22,13 +25,35 @@ struct AttachCommand: AsyncParsableCommand {
     @Option(help: "The engine to draw.")
     var engine: String?
 
+    @Option(help: "Hear only this service's engines (its summaries' subject token).")
+    var service: String?
+
+    @Option(help: "How engines are heard: summaries (default) or snapshots (every engine's full snapshots).")
+    var discover: DiscoveryOption = .summaries
+
     @Option(help: "Record the drawn engine's snapshots to this file (newline-delimited JSON).")
     var record: String?
 
     @OptionGroup var ui: UIOptions
 
     func run() async throws {
-        try await Self.attach(connection, engine: engine, record: record, options: ui.settings().options)
+        let discovery: RemoteSource.Discovery = discover == .snapshots ? .snapshots : .summaries(service: service)
+        try await Self.attach(
+            connection,
+            engine: engine,
+            discovery: discovery,
+            record: record,
+            options: ui.settings().options
+        )
+    }
+
+    func validate() throws {
+        if let service, !FeedSubjects.isValidEngineName(service) {
+            throw ValidationError("--service '\(service)' is not a subject token (letters, digits, - and _).")
+        }
+        if service != nil, discover == .snapshots {
+            throw ValidationError("--service needs summaries: snapshots carry no service (drop --discover).")
+        }
     }
 
     /// Connects, picks the engine (or opens the picker) and runs the UI; also what `memtop` does when the
@@ -36,6 +61,7 @@ struct AttachCommand: AsyncParsableCommand {
     static func attach(
         _ connection: BrokerOptions,
         engine: String?,
+        discovery: RemoteSource.Discovery = .summaries(service: nil),
         record: String?,
         options: TerminalApp.Options
     ) async throws {
@@ -47,11 +73,15 @@ struct AttachCommand: AsyncParsableCommand {
             )
         }
         defer { recorder?.close() }
-        let source = RemoteSource(client: client, engine: engine, recorder: recorder)
+        let source = RemoteSource(client: client, engine: engine, discovery: discovery, recorder: recorder)
         var settings = options
         if engine == nil {
             let heard = await source.waitForEngines(upTo: 1.5)
-            if heard.count == 1 { source.select(engine: heard[0]) } else { settings.openEnginePicker = true }
+            switch heard.count {
+            case 0: settings.openEnginePicker = true
+            case 1: source.select(engine: heard[0])
+            default: settings.openFleet = true
+            }
         }
         try await TerminalApp(source: source, options: settings).run()
         await client.close()
@@ -59,4 +89,9 @@ struct AttachCommand: AsyncParsableCommand {
             print("recorded \(recorder.written.frames) snapshot(s) to \(recorder.path)")
         }
     }
+}
+
+/// `--discover`: how `memtop attach` hears the engines of a broker.
+enum DiscoveryOption: String, ExpressibleByArgument, CaseIterable {
+    case summaries, snapshots
 }

@@ -132,7 +132,16 @@ func liveConfiguration(file: String) async throws -> (LiveConfiguration, [Task<V
 
 func publish(engine: Engine, broker: String) async throws -> Task<Void, Never> {
     let client = try await NATSClient.connect(try NATSOptions(url: broker))
-    let publisher = try FeedPublisher(engine: engine, client: client, name: "shop", allowControl: false)
+    // Replica 7 of the shop service: engine "shop-7" in fleet views, grouped with the other shop replicas.
+    let publisher = try FeedPublisher(
+        engine: engine,
+        client: client,
+        name: "shop-7",
+        service: "shop",
+        instance: "7",
+        labels: ["version": "1.4.2"],
+        allowControl: false
+    )
     return Task { await publisher.run() }
 }
 

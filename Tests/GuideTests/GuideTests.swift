@@ -63,13 +63,23 @@ struct GuideWalkthroughTests {
         let pool = try makePool(engine: engine).running()
         let listener = try await NATSClient.connect(try NATSOptions(url: server.url))
         let received = SharedData(name: "received", [String]())
-        listener.subscribe("memtop.v1.shop.snapshot") { message in
+        listener.subscribe("memtop.v1.shop-7.snapshot") { message in
             if case .success(let snapshot) = RemoteSource.decodeSnapshot(message.payload) {
                 received.update { $0 += snapshot.pools.map(\.name) }
             }
         }
+        listener.subscribe("memtop.v1.summary.shop.*") { message in
+            if case .success(let summary) = RemoteSource.decodeSummary(
+                message.payload,
+                service: "shop",
+                engine: "shop-7"
+            ) {
+                received.update { $0 += ["summary of \(summary.engine) \(summary.labels ?? [:])"] }
+            }
+        }
         let publishing = try await publish(engine: engine, broker: server.url)
         #expect(await eventually { received.value.contains("db") })
+        #expect(await eventually { received.value.contains("summary of shop-7 [\"version\": \"1.4.2\"]") })
         publishing.cancel()
         let (name, tour) = try await readmeTour(broker: server.url)
         #expect(name.contains("users WHERE id = 42"))

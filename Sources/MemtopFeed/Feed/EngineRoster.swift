@@ -9,8 +9,8 @@ import PatinoxMemory
 struct EngineRoster: Sendable {
     /// The most engine names kept.
     static let capacity = 10_000
-    /// A name silent this long is forgotten.
-    static let forgetAfter = Duration.seconds(600)
+    /// A name silent this long is forgotten: it leaves the engine picker and the fleet view.
+    static let forgetAfter = FleetTiming.leaveAfter
     /// The span a listing's rate is computed over.
     static let rateWindow = Duration.seconds(5)
     /// Arrival times kept per engine for its rate.
@@ -20,6 +20,8 @@ struct EngineRoster: Sendable {
         var name: String
         var lastAt: Duration
         var bytes: Int
+        /// Its last summary, when it publishes them.
+        var summary: EngineSummary?
         /// The last ``arrivalsKept`` arrival times, oldest first once full (a ring from `nextArrival`).
         var arrivals: [Duration] = []
         var nextArrival = 0
@@ -40,8 +42,8 @@ struct EngineRoster: Sendable {
 
     var count: Int { indexByName.count }
 
-    /// Notes a message of `bytes` from `name` at `now`.
-    mutating func hear(_ name: String, bytes: Int, at now: Duration) {
+    /// Notes a message of `bytes` from `name` at `now` (a summary, kept, when it was one).
+    mutating func hear(_ name: String, bytes: Int, at now: Duration, summary: EngineSummary? = nil) {
         forget(silentBefore: now - Self.forgetAfter)
         let index: Int32
         if let known = indexByName[name] {
@@ -58,6 +60,7 @@ struct EngineRoster: Sendable {
         order.pushHead(index, in: &slots)
         slots[Int(index)].lastAt = now
         slots[Int(index)].bytes = bytes
+        if let summary { slots[Int(index)].summary = summary }
         Self.record(arrival: now, in: &slots[Int(index)])
     }
 
@@ -70,7 +73,13 @@ struct EngineRoster: Sendable {
             let heard = slots[Int(cursor)]
             let silence = max(.zero, now - heard.lastAt)
             listings.append(
-                EngineListing(name: heard.name, silentFor: silence, rate: Self.rate(heard, at: now), bytes: heard.bytes)
+                EngineListing(
+                    name: heard.name,
+                    silentFor: silence,
+                    rate: Self.rate(heard, at: now),
+                    bytes: heard.bytes,
+                    summary: heard.summary
+                )
             )
             cursor = heard.next
         }

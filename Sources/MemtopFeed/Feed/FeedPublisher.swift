@@ -6,8 +6,10 @@ import PatinoxMemory
 import ServiceLifecycle
 
 /// Publishes an engine to a NATS broker: its snapshot as JSON to `memtop.v1.<name>.snapshot` every
-/// interval, its new events to `memtop.v1.<name>.events`, and answers `ControlCommand` requests on
-/// `memtop.v1.<name>.control` — only when the owner allowed control; otherwise with a refusal.
+/// interval, its new events to `memtop.v1.<name>.events`, a small ``EngineSummary`` for fleet views to
+/// `memtop.v1.summary.<service>.<name>` about every second and at once on a change of health, and answers
+/// `ControlCommand` requests on `memtop.v1.<name>.control` — only when the owner allowed control; otherwise
+/// with a refusal.
 ///
 /// An event (a resize, a fault, a failed connection) does not wait for the next interval: a fresh snapshot
 /// follows within ``eventDelay``, so a remote screen shows it one refresh later at most. Bursts of events
@@ -21,11 +23,17 @@ public final class FeedPublisher: Sendable {
     public let engine: Engine
     public let client: NATSClient
     public let name: String
+    /// The service the engine is a replica of: its summaries' subject token (the name when none was given).
+    public let service: String
+    /// Which replica of the service it is, if the owner said.
+    public let instance: String?
     public let interval: Duration
     public let allowControl: Bool
     /// Where every publish runs (see the type's documentation).
     private let queue = DispatchQueue(label: "memtop.feed.publish")
     private let progress = NIOLockedValueBox(Progress())
+    /// Used on ``queue`` only (the lock is never contended): it says when a summary is due.
+    private let summarizer: NIOLockedValueBox<EngineSummarizer>
     /// Whether an event's snapshot is scheduled, and when the last one went out.
     private let push = NIOLockedValueBox((scheduled: false, lastPush: MonotonicInstant.zero))
     /// What the interval, the event delay and the gap between pushes are measured on.
@@ -35,26 +43,49 @@ public final class FeedPublisher: Sendable {
     /// The least time between two snapshots pushed by events (interval snapshots do not count).
     public static let minimumGap = Duration.milliseconds(50)
 
+    /// - Parameters:
+    ///   - name: the engine's name on the feed (one subject token: letters, digits, `-` and `_`).
+    ///   - service: the service it is a replica of, for fleet views (default: `name`).
+    ///   - instance: which replica (a number, a pod's name), if any.
+    ///   - labels: a few labels for fleet views (`version`, `region`; at most ``FleetLimits/maximumLabels``).
     public init(
         engine: Engine,
         client: NATSClient,
         name: String,
+        service: String? = nil,
+        instance: String? = nil,
+        labels: [String: String] = [:],
         interval: Duration = .milliseconds(250),
         allowControl: Bool,
         clock: any MonotonicClock = SystemClock()
     ) throws(PatinoxError) {
-        guard FeedSubjects.isValidEngineName(name) else {
+        for (role, token) in [("engine name", name), ("service", service ?? name), ("instance", instance ?? "0")]
+        where !FeedSubjects.isValidEngineName(token) {
             throw .invalidInput(
                 .feed,
-                name: name,
+                name: token,
                 operation: "publish",
-                message: "'\(name)' cannot be an engine name on the feed (it becomes one subject token).",
-                hint: "use letters, digits, '-' and '_' only."
+                message: "'\(token)' cannot be an \(role) on the feed (it becomes one subject token).",
+                hint: "use letters, digits, '-' and '_' only (at most 128)."
             )
+        }
+        var probe = EngineSummary(
+            engine: name,
+            service: service ?? name,
+            instance: instance,
+            takenAt: 0,
+            health: .healthy
+        )
+        probe.labels = labels.isEmpty ? nil : labels
+        if let problem = probe.limitProblem() {
+            throw .invalidInput(.feed, name: name, operation: "publish", message: problem, hint: "shorten the labels.")
         }
         self.engine = engine
         self.client = client
         self.name = name
+        self.service = service ?? name
+        self.instance = instance
+        summarizer = NIOLockedValueBox(EngineSummarizer(service: service ?? name, instance: instance, labels: labels))
         self.interval = interval
         self.allowControl = allowControl
         self.clock = clock
@@ -131,13 +162,21 @@ public final class FeedPublisher: Sendable {
     /// (counted), so one oversized batch cannot stop the feed.
     private func publishInOrder() {
         dispatchPrecondition(condition: .onQueue(queue))
-        let snapshot = engine.snapshot()
+        var snapshot = engine.snapshot()
+        snapshot.engine = name  // the feed's name, which viewers check against the subject (the engine's may differ)
         do {
             try client.publish(try snapshot.jsonData(), to: FeedSubjects.snapshot(name))
             progress.withLockedValue { $0.published += 1 }
         } catch {
             recordFailure("snapshot of '\(name)' not published: \(error)")
             return
+        }
+        if let summary = summarizer.withLockedValue({ $0.summaryIfDue(snapshot) }) {
+            do {
+                try client.publish(try StreamingJSONEncoder().encode(summary), to: summarySubject)
+            } catch {
+                recordFailure("summary of '\(name)' not published: \(error)")
+            }
         }
         let lastEvent = progress.withLockedValue { $0.lastEvent }
         let fresh = snapshot.events.filter { $0.at > lastEvent }
@@ -149,6 +188,9 @@ public final class FeedPublisher: Sendable {
             recordFailure("\(fresh.count) event(s) of '\(name)' not published: \(error)")
         }
     }
+
+    /// Where the summaries go.
+    public var summarySubject: String { FeedSubjects.summary(service: service, engine: name) }
 
     private func recordFailure(_ why: String) {
         client.options.logger.warning("\(why)", metadata: ["engine": "\(name)"])

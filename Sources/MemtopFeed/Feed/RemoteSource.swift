@@ -3,11 +3,34 @@ import MemtopSource
 import NIOConcurrencyHelpers
 import PatinoxMemory
 
-/// The engines on a broker: it hears every engine's snapshots (for the engine picker) but decodes only the
-/// drawn engine's; control by request/reply. Malformed, oversized or wrong-version messages are counted and
-/// reported in the header, never passed on. With a ``RecordingWriter`` every accepted snapshot of the drawn
-/// engine is also appended to a recording.
+/// The engines on a broker. It hears the fleet by the engines' summaries (``EngineSummary``, about one a
+/// second each) and subscribes to the full snapshots of only the engine it draws, moving that subscription
+/// as the user switches engines, so NATS routes it no other engine's snapshots; control by request/reply.
+/// With ``Discovery/snapshots`` it hears engines by their snapshots instead, as viewers before summaries did
+/// (publishers older than summaries send none). Malformed, oversized or wrong-version messages are counted
+/// and reported in the header, never passed on. With a ``RecordingWriter`` every accepted snapshot of the
+/// drawn engine is also appended to a recording.
 public final class RemoteSource: TelemetrySource {
+    /// How the source learns which engines the broker carries.
+    public enum Discovery: Hashable, Sendable {
+        /// By summaries (`memtop.v1.summary.<service>.<engine>`): every service's, or one service's.
+        case summaries(service: String?)
+        /// By every engine's snapshots (`memtop.v1.*.snapshot`): no summaries, every snapshot received.
+        case snapshots
+    }
+
+    public let discovery: Discovery
+
+    /// What the broker has sent this source: what routing by interest saves shows here.
+    public struct Traffic: Hashable, Sendable {
+        public var snapshots = 0
+        public var summaries = 0
+        /// Payload bytes of both.
+        public var bytes = 0
+    }
+
+    /// Messages and bytes received so far.
+    public var traffic: Traffic { state.withLockedValue { $0.traffic } }
     public let info: SourceInfo
     let client: NATSClient
     let timeout: Duration
@@ -18,20 +41,27 @@ public final class RemoteSource: TelemetrySource {
 
     struct State {
         var engine: String?
+        /// The subscription to the drawn engine's snapshots (summaries discovery only).
+        var drawnSubscription: Int?
         var latest: EngineSnapshot?
         var roster = EngineRoster()
         var rejected = 0
         /// The engine and the reason of the last reject.
         var lastReject: (engine: String, problem: String)?
+        var traffic = Traffic()
+        var rejectedSummaries = 0
+        var lastSummaryReject: (engine: String, problem: String)?
     }
 
     /// - Parameters:
     ///   - engine: the engine to draw; nil to draw none until ``select(engine:)`` (the picker).
+    ///   - discovery: how engines are found (summaries of every service by default).
     ///   - recorder: where accepted snapshots of the drawn engine are recorded, if anywhere.
     ///   - clock: the time arrivals, rates and silences are measured on (the system's by default).
     public init(
         client: NATSClient,
         engine: String?,
+        discovery: Discovery = .summaries(service: nil),
         timeout: Duration = .seconds(2),
         recorder: RecordingWriter? = nil,
         clock: any MonotonicClock = SystemClock()
@@ -41,9 +71,16 @@ public final class RemoteSource: TelemetrySource {
         started = clock.now()
         self.timeout = timeout
         self.recorder = recorder
+        self.discovery = discovery
         info = SourceInfo(kind: .remote, detail: client.options.url)
-        state.withLockedValue { $0.engine = engine }
-        client.subscribe(FeedSubjects.allSnapshots) { [self] message in receive(message) }
+        switch discovery {
+        case .summaries(let service):
+            client.subscribe(FeedSubjects.summaries(service: service)) { [self] message in receiveSummary(message) }
+            if let engine { select(engine: engine) }
+        case .snapshots:
+            state.withLockedValue { $0.engine = engine }
+            client.subscribe(FeedSubjects.allSnapshots) { [self] message in receive(message) }
+        }
     }
 
     private var elapsed: Duration { clock.now() - started }
@@ -51,8 +88,11 @@ public final class RemoteSource: TelemetrySource {
     func receive(_ message: NATSMessage) {
         guard let name = FeedSubjects.engine(in: message.subject) else { return }
         let now = elapsed
+        let hearsBySnapshots = discovery == .snapshots
         let drawn = state.withLockedValue { state -> Bool in
-            state.roster.hear(name, bytes: message.payload.count, at: now)
+            state.traffic.snapshots += 1
+            state.traffic.bytes += message.payload.count
+            if hearsBySnapshots { state.roster.hear(name, bytes: message.payload.count, at: now) }
             return state.engine == name
         }
         guard drawn else { return }
@@ -66,6 +106,57 @@ public final class RemoteSource: TelemetrySource {
                 $0.lastReject = (name, problem.message)
             }
         }
+    }
+
+    func receiveSummary(_ message: NATSMessage) {
+        guard let (service, name) = FeedSubjects.summaryTokens(in: message.subject) else { return }
+        let now = elapsed
+        state.withLockedValue {
+            $0.traffic.summaries += 1
+            $0.traffic.bytes += message.payload.count
+        }
+        switch Self.decodeSummary(message.payload, service: service, engine: name) {
+        case .success(let summary):
+            state.withLockedValue { $0.roster.hear(name, bytes: message.payload.count, at: now, summary: summary) }
+        case .failure(let problem):
+            state.withLockedValue {
+                $0.rejectedSummaries += 1
+                $0.lastSummaryReject = (name, problem.message)
+            }
+        }
+    }
+
+    /// A summary in the current version and within ``FleetLimits`` (of `engine` of `service`, when given: the
+    /// tokens of the subject it came on), or why the payload is not one.
+    public static func decodeSummary(
+        _ payload: [UInt8],
+        service: String? = nil,
+        engine: String? = nil
+    ) -> Result<EngineSummary, PatinoxError> {
+        func failure(_ message: String) -> Result<EngineSummary, PatinoxError> {
+            .failure(
+                .invalidInput(
+                    .feed,
+                    name: "summary",
+                    operation: "decode",
+                    message: message,
+                    hint: "check the publisher's version (docs/FEED.md, Summaries)."
+                )
+            )
+        }
+        guard payload.count <= FleetLimits.maximumBytes else {
+            return failure("\(payload.count) bytes, more than \(FleetLimits.maximumBytes)")
+        }
+        guard let summary = try? JSONDecoder().decode(EngineSummary.self, from: Data(payload)) else {
+            return failure("not a summary (\(payload.count) bytes)")
+        }
+        guard summary.summaryVersion == EngineSummary.currentSummaryVersion else {
+            return failure("summary version \(summary.summaryVersion), expected \(EngineSummary.currentSummaryVersion)")
+        }
+        if let problem = summary.limitProblem(expectedEngine: engine, expectedService: service) {
+            return failure(problem)
+        }
+        return .success(summary)
     }
 
     /// A snapshot in the current schema and within ``SnapshotLimits`` (of `engine`, when given: the engine its
@@ -107,11 +198,24 @@ public final class RemoteSource: TelemetrySource {
     /// Engine names dropped because the roster was full (``EngineRoster/capacity``).
     public var droppedEngines: Int { state.withLockedValue { $0.roster.dropped } }
 
+    /// Draws `engine`: with summaries discovery, subscribes to its snapshots and drops the subscription to the
+    /// engine drawn before, so the broker sends this viewer one engine's snapshots at a time.
     public func select(engine: String) {
-        state.withLockedValue {
-            $0.engine = engine
-            $0.latest = nil
+        let old = state.withLockedValue { state -> Int? in
+            defer { state.drawnSubscription = nil }
+            state.engine = engine
+            state.latest = nil
+            return state.drawnSubscription
         }
+        if let old { client.unsubscribe(old) }
+        guard discovery != .snapshots, FeedSubjects.isValidEngineName(engine) else { return }
+        let sid = client.subscribe(FeedSubjects.snapshot(engine)) { [self] message in receive(message) }
+        let superseded = state.withLockedValue { state -> Int? in
+            guard state.engine == engine, state.drawnSubscription == nil else { return sid }  // another select won
+            state.drawnSubscription = sid
+            return nil
+        }
+        if let superseded { client.unsubscribe(superseded) }
     }
 
     public func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void) {
@@ -159,6 +263,13 @@ public final class RemoteSource: TelemetrySource {
         if rejected > 0, let last {
             parts.append("rejected \(rejected) snapshot(s), the last from \(last.engine): \(last.problem)")
         }
+        let (summaries, lastSummary) = state.withLockedValue { ($0.rejectedSummaries, $0.lastSummaryReject) }
+        if summaries > 0, let lastSummary {
+            parts.append(
+                "rejected \(summaries) summar\(summaries == 1 ? "y" : "ies"), the last from \(lastSummary.engine): "
+                    + lastSummary.problem
+            )
+        }
         if dropped > 0 { parts.append("\(dropped) engine name(s) dropped: over \(EngineRoster.capacity) heard") }
         if let recorder, case let failures = recorder.written.failures, failures > 0 {
             parts.append("recording to \(recorder.path): \(failures) frame(s) could not be written")
@@ -174,8 +285,9 @@ public final class RemoteSource: TelemetrySource {
         let deadline = clock.now() + .milliseconds(Int(min(max(seconds, 0), 86_400) * 1000))
         while clock.now() < deadline {
             if let heard = engines(), !heard.isEmpty {
-                // Give the others a moment to speak up: one publishing interval.
-                try? await clock.sleep(for: .milliseconds(300))
+                // Give the others a moment to speak up: one summary interval (a snapshot interval without them).
+                let moment = discovery == .snapshots ? Duration.milliseconds(300) : EngineSummarizer.interval
+                try? await clock.sleep(for: moment + .milliseconds(100))
                 break
             }
             try? await clock.sleep(for: .milliseconds(50))

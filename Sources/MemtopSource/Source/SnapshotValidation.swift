@@ -42,8 +42,8 @@ extension EngineSnapshot {
     }
 }
 
-/// Walks a snapshot and keeps the first problem; stops looking once it has one.
-private struct SnapshotCheck {
+/// Walks a snapshot (or a summary) and keeps the first problem; stops looking once it has one.
+struct SnapshotCheck {
     private(set) var problem: String?
 
     mutating func fail(_ text: @autoclosure () -> String) {
@@ -82,6 +82,14 @@ private struct SnapshotCheck {
             $0.properties.generalCategory == .control && !allowed.contains($0)
         }
         if let control { fail("\(path()) holds the control character U+\(String(control.value, radix: 16))") }
+    }
+
+    /// A rate or another measured number: finite, not negative, at most 2⁵⁰.
+    mutating func rate(_ value: Double, _ path: @autoclosure () -> String) {
+        guard problem == nil, !(value.isFinite && (0...Double(SnapshotLimits.maximumCount)).contains(value)) else {
+            return
+        }
+        fail("\(path()) is \(value), outside 0…2^50")
     }
 
     mutating func list(_ count: Int, _ path: String, limit: Int = SnapshotLimits.maximumComponents) {
@@ -214,7 +222,7 @@ private struct SnapshotCheck {
 
 /// A name as a problem may quote it: at most 64 characters, control characters shown as `?` (the problem is
 /// drawn in the header).
-private func label(_ name: String) -> String {
+func label(_ name: String) -> String {
     String(
         String.UnicodeScalarView(
             name.unicodeScalars.prefix(64).map { $0.properties.generalCategory == .control ? "?" : $0 }

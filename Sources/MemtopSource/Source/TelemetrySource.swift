@@ -54,21 +54,24 @@ public struct SourceInfo: Hashable, Sendable {
     }
 }
 
-/// An engine a source hears, for the engine picker.
+/// An engine a source hears, for the engine picker and the fleet view.
 public struct EngineListing: Hashable, Sendable {
     public var name: String
-    /// Time since its last snapshot arrived.
+    /// Time since its last message arrived.
     public var silentFor: Duration
-    /// Snapshots per second over the last few seconds.
+    /// Messages per second over the last few seconds.
     public var rate: Double
-    /// Size of its last snapshot, bytes.
+    /// Size of its last message, bytes.
     public var bytes: Int
+    /// Its last summary; nil when none came (a publisher older than summaries, heard by its snapshots).
+    public var summary: EngineSummary?
 
-    public init(name: String, silentFor: Duration, rate: Double, bytes: Int) {
+    public init(name: String, silentFor: Duration, rate: Double, bytes: Int, summary: EngineSummary? = nil) {
         self.name = name
         self.silentFor = silentFor
         self.rate = rate
         self.bytes = bytes
+        self.summary = summary
     }
 }
 

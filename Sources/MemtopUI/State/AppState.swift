@@ -42,6 +42,8 @@ public enum Mode: Hashable, Sendable {
     case filter
     /// The engines a broker carries, the highlighted one's index.
     case enginePicker(selected: Int)
+    /// Every engine of the broker at once, worst first (``AppState/fleet`` holds its selection and filter).
+    case fleet
 }
 
 /// The fault dialog: a kind from the target's catalogue, an amount where the kind takes one, a duration.
@@ -114,6 +116,8 @@ public struct AppState: Sendable {
         if case .enginePicker = mode { return true }
         return false
     }
+    /// The fleet view's selection, filter and order.
+    public var fleet = FleetState()
     public var focus: Panel = .pools
     public var selection: [Panel: Int] = [:]
     public var eventScroll = 0

@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 /// Recent values per component for sparklines and detail graphs: fixed-size rings.

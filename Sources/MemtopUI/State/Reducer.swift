@@ -14,6 +14,8 @@ public enum Action: Sendable {
     case click(ClickTarget?, now: Duration)
     /// Opens the engine picker (attached to a broker without `--engine`, before any engine was heard).
     case openEnginePicker
+    /// Opens the fleet view (attached to a broker carrying several engines).
+    case openFleet
     /// The feed's own state (reconnecting, malformed messages), nil when all is well.
     case feedStatus(String?)
     /// The server a broker source is on now: the header names it instead of the URLs given.
@@ -58,6 +60,8 @@ extension AppState {
             return click(target)
         case .openEnginePicker:
             mode = .enginePicker(selected: 0)
+        case .openFleet:
+            mode = .fleet
         case .feedStatus(let status):
             feedStatus = status
         case .server(let url):
@@ -83,8 +87,10 @@ extension AppState {
         case .confirm(let pending): return confirm(pending, key)
         case .faultMenu(let menu): return navigate(menu, key)
         case .enginePicker(let selected): return pickEngine(selected, key)
+        case .fleet: return fleetKey(key)
         case .help:
-            mode = .normal
+            mode = fleet.returnsToFleet ? .fleet : .normal
+            fleet.returnsToFleet = false
             return []
         case .detail:
             if let command = keymap.command(for: key), command == .quit { return run(command) }
@@ -117,7 +123,9 @@ extension AppState {
         case .down: move(1)
         case .details:
             if focus == .pools || focus == .caches, let name = selectedName(focus) { mode = .detail(focus, name: name) }
-        case .back: message = nil
+        case .back:
+            message = nil
+            if hasFleet { mode = .fleet }
         case .growMaximum, .shrinkMaximum, .growMinimum, .shrinkMinimum: return resize(command)
         case .faultMenu: openFaultMenu()
         case .clearFaults:
@@ -175,10 +183,13 @@ extension AppState {
         switch key {
         case .up, .character("k"): mode = .enginePicker(selected: max(0, selected - 1))
         case .down, .character("j"): mode = .enginePicker(selected: max(0, min(engines.count - 1, selected + 1)))
-        case .escape, .character("q"): mode = .normal
+        case .escape, .character("q"):
+            mode = fleet.returnsToFleet ? .fleet : .normal
+            fleet.returnsToFleet = false
         case .enter:
             guard selected < engines.count else { return [] }
             mode = .normal
+            fleet.returnsToFleet = false
             let name = engines[selected].name
             guard name != snapshot?.engine else { return [] }
             forgetHistory()

@@ -21,8 +21,10 @@ public final class TerminalApp: Sendable {
         public var thresholds = WarningThresholds()
         /// Shown in the footer at start (e.g. a config or theme file that was rejected).
         public var startupMessage: String?
-        /// Opens the engine picker at start (attached to a broker without `--engine`).
+        /// Opens the engine picker at start (attached to a broker without `--engine`, no engine heard yet).
         public var openEnginePicker = false
+        /// Opens the fleet view at start (attached to a broker carrying several engines).
+        public var openFleet = false
         public init() {}
     }
 
@@ -74,6 +76,7 @@ public final class TerminalApp: Sendable {
         dispatch(.resize(width: size.width, height: size.height), &state)
         if let message = options.startupMessage { dispatch(.notice(message, isError: true, now: .zero), &state) }
         if options.openEnginePicker { dispatch(.openEnginePicker, &state) }
+        if options.openFleet { dispatch(.openFleet, &state) }
         let start = clock.now()
         func elapsed() -> Duration { clock.now() - start }
         var nextRefresh = Duration.zero
@@ -90,9 +93,9 @@ public final class TerminalApp: Sendable {
                 dispatch(.feedStatus(source.status()), &state)
                 dispatch(.server(source.server()), &state)
                 dispatch(.playback(source.playbackStatus()), &state)
-                // A crowded broker's list holds 10,000 names, and only the picker draws it: listed at every refresh
-                // while the picker is open, otherwise every few seconds (the picker opens on that list).
-                if state.isPickingEngine || now >= nextEngineListing {
+                // A crowded broker's list holds 10,000 names, and only the picker and the fleet draw it: listed at
+                // every refresh while one is up, otherwise every few seconds (Esc to the fleet opens on that list).
+                if state.isPickingEngine || state.showsFleet || now >= nextEngineListing {
                     dispatch(.engines(source.engines()), &state)
                     nextEngineListing = now + Self.engineListingInterval
                 }
@@ -121,9 +124,11 @@ public final class TerminalApp: Sendable {
             case .key(.click(let x, let y)):
                 dispatch(.click(drawn.hit(x: x, y: y, state: state), now: elapsed()), &state)
             case .key(let key):
-                let wasPicking = state.isPickingEngine
+                let listed = state.isPickingEngine || state.showsFleet
                 dispatch(.key(key, now: elapsed()), &state)
-                if !wasPicking && state.isPickingEngine { dispatch(.engines(source.engines()), &state) }
+                if !listed && (state.isPickingEngine || state.showsFleet) {
+                    dispatch(.engines(source.engines()), &state)
+                }
             }
             dirty = true
         }

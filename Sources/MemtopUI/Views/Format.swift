@@ -86,14 +86,6 @@ extension Duration {
     }
 }
 
-extension Int {
-    /// `self + other`, saturating at `Int.min` and `Int.max` (for sums of a peer's numbers).
-    func saturatingAdd(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? .max : .min) : sum
-    }
-}
-
 extension EngineEvent {
     /// The message, led by `×N` when N repeats were folded into this event.
     var displayMessage: String { count > 1 ? "×\(count) \(message)" : message }

@@ -69,6 +69,21 @@ extension Painter {
         }
     }
 
+    /// The fleet view's footer: its filter while it is edited, a message, else its keys.
+    mutating func drawFleetFooter() {
+        let y = state.height - 1
+        canvas.fill(x: 0, y: y, width: state.width, height: 1, style: CellStyle(.footer))
+        if state.fleet.editingFilter {
+            let text = " Filter the fleet: \(state.fleet.filter)▏  (engine, service, instance or label; Enter keeps it)"
+            canvas.put(text, x: 0, y: y, style: CellStyle(.footer, bold: true))
+            return
+        }
+        drawHints([
+            (.details, "Open"), (.filter, "Filter"), (.cycleSort, "Sort"), (.engines, "Engines"), (.help, "Help"),
+            (.quit, "Quit"),
+        ])
+    }
+
     mutating func drawFooter() {
         let y = state.height - 1
         canvas.fill(x: 0, y: y, width: state.width, height: 1, style: CellStyle(.footer))
@@ -78,15 +93,6 @@ extension Painter {
                 x: 0,
                 y: y,
                 style: CellStyle(.footer, bold: true)
-            )
-            return
-        }
-        if let message = state.message {
-            canvas.put(
-                " \(message.text)",
-                x: 0,
-                y: y,
-                style: CellStyle(message.level == .error ? .bad : .footer, bold: true, reverse: message.level == .error)
             )
             return
         }
@@ -102,6 +108,21 @@ extension Painter {
                 (.pause, "Pause"), (.filter, "Filter"), (.cycleSort, "Sort"), (.cycleTheme, "Theme"),
                 (.resetStats, "Reset"), (.quit, "Quit"),
             ]
+        drawHints(hints)
+    }
+
+    /// A message if one is up, else key hints on the footer line, as many as fit.
+    private mutating func drawHints(_ hints: [(UICommand, String)]) {
+        let y = state.height - 1
+        if let message = state.message {
+            canvas.put(
+                " \(message.text)",
+                x: 0,
+                y: y,
+                style: CellStyle(message.level == .error ? .bad : .footer, bold: true, reverse: message.level == .error)
+            )
+            return
+        }
         var x = 0
         for (command, label) in hints {
             guard let key = state.keymap.keys(for: command).first else { continue }

@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 extension Painter {

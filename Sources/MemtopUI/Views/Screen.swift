@@ -45,7 +45,9 @@ struct Painter {
             canvas.put("memtop: terminal too small", x: 0, y: 0, style: CellStyle(.warn))
             return
         }
-        if case .detail(let panel, let name) = state.mode {
+        if fleetUnderneath {
+            drawFleet()
+        } else if case .detail(let panel, let name) = state.mode {
             drawHeader(compact: true)
             drawDetail(panel, name)
         } else if layout.compact {
@@ -66,7 +68,12 @@ struct Painter {
         case .enginePicker(let selected): drawEnginePicker(selected)
         default: break
         }
-        drawFooter()
+        if fleetUnderneath { drawFleetFooter() } else { drawFooter() }
+    }
+
+    /// Whether the fleet is drawn: its view, or the help or engine picker opened from it.
+    private var fleetUnderneath: Bool {
+        state.showsFleet || (state.fleet.returnsToFleet && (state.mode == .help || state.isPickingEngine))
     }
 
     /// A panel's box, highlighted when it has the focus.

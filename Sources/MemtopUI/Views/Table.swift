@@ -28,29 +28,47 @@ extension Painter {
         row content: (String) -> [ColumnContent]?
     ) {
         let layout = ColumnLayout(columns, inner: rect.width - 2)
-        var x = rect.x + 1
+        let right = rect.x + rect.width - 1
+        drawColumnTitles(columns, layout, x: rect.x + 1, y: rect.y + 1, right: right)
+        for row in visibleRows(panel) {
+            guard let cells = content(row.name) else { continue }
+            drawCells(cells, columns, layout, x: rect.x + 1, y: row.y, right: right)
+            if row.selected { markSelection(y: row.y, x: rect.x + 1, width: layout.widths.first ?? 0) }
+            warningBadge(panel, row.name, y: row.y, right: right)
+        }
+    }
+
+    /// The kept columns' titles on line `y`, from `x` to at most `right`.
+    mutating func drawColumnTitles(_ columns: [ColumnSpec], _ layout: ColumnLayout, x: Int, y: Int, right: Int) {
+        var x = x
         for (index, width) in zip(layout.kept, layout.widths) {
             let column = columns[index]
             canvas.put(
                 column.alignRight ? Format.right(column.title, width) : column.title,
                 x: x,
-                y: rect.y + 1,
+                y: y,
                 style: CellStyle(.dim),
-                maxWidth: min(width, rect.x + rect.width - 1 - x)
+                maxWidth: min(width, right - x)
             )
             x += width + 1
         }
-        for row in visibleRows(panel) {
-            guard let cells = content(row.name) else { continue }
-            var x = rect.x + 1
-            for (index, columnWidth) in zip(layout.kept, layout.widths) where index < cells.count {
-                let width = min(columnWidth, rect.x + rect.width - 1 - x)
-                guard width > 0 else { break }
-                draw(cells[index], alignRight: columns[index].alignRight, x: x, y: row.y, width: width)
-                x += columnWidth + 1
-            }
-            if row.selected { markSelection(y: row.y, x: rect.x + 1, width: layout.widths.first ?? 0) }
-            warningBadge(panel, row.name, y: row.y, right: rect.x + rect.width - 1)
+    }
+
+    /// One row's cells in the kept columns on line `y`, from `x` to at most `right`.
+    mutating func drawCells(
+        _ cells: [ColumnContent],
+        _ columns: [ColumnSpec],
+        _ layout: ColumnLayout,
+        x: Int,
+        y: Int,
+        right: Int
+    ) {
+        var x = x
+        for (index, columnWidth) in zip(layout.kept, layout.widths) where index < cells.count {
+            let width = min(columnWidth, right - x)
+            guard width > 0 else { break }
+            draw(cells[index], alignRight: columns[index].alignRight, x: x, y: y, width: width)
+            x += columnWidth + 1
         }
     }
 

@@ -1,0 +1,185 @@
+import MemtopSource
+import PatinoxMemory
+
+/// The fleet view's own state: which engine row is highlighted, its filter and its order.
+public struct FleetState: Hashable, Sendable {
+    /// The highlighted engine, by name (a row index would move under the user as engines re-sort).
+    public var selected: String?
+    public var filter = ""
+    /// Whether keys go to the filter (after `/`, until Enter or Esc).
+    public var editingFilter = false
+    public var sort: FleetSort = .worst
+    /// Whether closing the help or the engine picker returns to the fleet (they were opened from it).
+    public var returnsToFleet = false
+    public init() {}
+}
+
+/// The orders of the fleet view (`s` cycles them). Every order groups engines by service.
+public enum FleetSort: String, CaseIterable, Sendable {
+    /// Health, then saturation, then name; services by their worst engine.
+    case worst
+    /// Services and engines by name.
+    case name
+    /// The longest silent first: engines that stopped publishing.
+    case silence
+}
+
+/// How an engine stands in the fleet, worst last: what rows sort on.
+public enum FleetHealth: Int, Comparable, Sendable {
+    /// Heard only by its snapshots (a publisher older than summaries): nothing to judge it by.
+    case unknown = 0
+    case healthy, degraded
+    /// No summary for ``FleetTiming/staleAfter``: it may have died.
+    case stale
+    case unhealthy
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var label: String {
+        switch self {
+        case .unknown: "unknown"
+        case .healthy: "healthy"
+        case .degraded: "degraded"
+        case .stale: "STALE"
+        case .unhealthy: "UNHEALTHY"
+        }
+    }
+}
+
+/// One engine of the fleet, with what its row and its place need.
+public struct FleetEngine: Hashable, Sendable {
+    public var listing: EngineListing
+    public var health: FleetHealth
+    public var service: String
+
+    public init(_ listing: EngineListing) {
+        self.listing = listing
+        service = listing.summary?.service ?? listing.name
+        if listing.silentFor > FleetTiming.staleAfter, listing.summary != nil {
+            health = listing.summary?.health == .unhealthy ? .unhealthy : .stale
+        } else {
+            switch listing.summary?.health {
+            case nil: health = .unknown
+            case .healthy: health = .healthy
+            case .degraded: health = .degraded
+            case .unhealthy: health = .unhealthy
+            }
+        }
+    }
+
+    public var name: String { listing.name }
+    public var summary: EngineSummary? { listing.summary }
+    /// The worst pool's leased over maximum (0 without pools).
+    public var saturation: Double { summary?.worstPool?.saturation ?? 0 }
+    /// The worst pool's waiters.
+    public var waiters: Int { summary?.worstPool?.waiters ?? 0 }
+}
+
+/// A service's replicas together: the aggregate row above them.
+public struct FleetService: Hashable, Sendable {
+    public var name: String
+    public var engines: [FleetEngine]
+
+    /// Leased and maximum summed over every pool of every replica (saturating).
+    public var leased: Int { poolSum(\.leased) }
+    public var maximum: Int { poolSum(\.maximum) }
+    public var waiters: Int { poolSum(\.waiters) }
+    public var lowestHitRatio: Double? { engines.compactMap { $0.summary?.lowestHitRatio }.min() }
+    public var healthy: Int { engines.filter { $0.health == .healthy }.count }
+    public var worst: FleetHealth { engines.map(\.health).max() ?? .unknown }
+
+    private func poolSum(_ field: KeyPath<EngineSummary.PoolSummary, Int>) -> Int {
+        engines.reduce(0) { total, engine in
+            (engine.summary?.pools ?? []).reduce(total) { $0.saturatingAdd($1[keyPath: field]) }
+        }
+    }
+}
+
+/// A line of the fleet table.
+public enum FleetRow: Hashable, Sendable {
+    case service(FleetService)
+    case engine(FleetEngine)
+}
+
+extension AppState {
+    /// Whether the fleet view is up.
+    public var showsFleet: Bool { mode == .fleet }
+
+    /// Whether the source carries a fleet: more than one engine heard.
+    public var hasFleet: Bool { (engines?.count ?? 0) > 1 }
+
+    /// The fleet as the view groups, filters and orders it (the filter matches engine, service, instance and
+    /// labels).
+    public func fleetServices() -> [FleetService] {
+        let needle = fleet.filter.localizedLowercase
+        let engines = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
+            .filter { needle.isEmpty || Self.haystack($0).contains(needle) }
+        var services = Dictionary(grouping: engines, by: \.service).map {
+            FleetService(name: $0.key, engines: $0.value)
+        }
+        for index in services.indices { services[index].engines.sort(by: engineOrder) }
+        switch fleet.sort {
+        case .worst:
+            services.sort { lhs, rhs in
+                guard let left = lhs.engines.first, let right = rhs.engines.first else { return lhs.name < rhs.name }
+                return engineOrder(left, right) || (!engineOrder(right, left) && lhs.name < rhs.name)
+            }
+        case .name: services.sort { $0.name < $1.name }
+        case .silence:
+            services.sort {
+                ($0.engines.first?.listing.silentFor ?? .zero, $1.name) > (
+                    $1.engines.first?.listing.silentFor ?? .zero, $0.name
+                )
+            }
+        }
+        return services
+    }
+
+    /// The table's lines: each service's aggregate row (when it has more than one replica), then its engines.
+    public func fleetRows() -> [FleetRow] {
+        fleetServices().flatMap { service -> [FleetRow] in
+            (service.engines.count > 1 ? [.service(service)] : []) + service.engines.map(FleetRow.engine)
+        }
+    }
+
+    /// The engines in table order: what ↑ and ↓ move through.
+    public func fleetEngineNames() -> [String] { fleetServices().flatMap { $0.engines.map(\.name) } }
+
+    /// The highlighted engine: the one chosen if it is still listed, else the first.
+    public var fleetSelection: String? {
+        let names = fleetEngineNames()
+        if let selected = fleet.selected, names.contains(selected) { return selected }
+        return names.first
+    }
+
+    /// What the header counts: engines, and how many are degraded, unhealthy, stale and starving.
+    public func fleetCounts() -> (engines: Int, degraded: Int, unhealthy: Int, stale: Int, starving: Int) {
+        let engines = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
+        let starving = engines.filter { $0.summary?.isStarving(after: thresholds.starvingSeconds) == true }
+        return (
+            engines.count, engines.filter { $0.health == .degraded }.count,
+            engines.filter { $0.health == .unhealthy }.count, engines.filter { $0.health == .stale }.count,
+            starving.count
+        )
+    }
+
+    private func engineOrder(_ lhs: FleetEngine, _ rhs: FleetEngine) -> Bool {
+        switch fleet.sort {
+        case .worst:
+            return (lhs.health, lhs.waiters, lhs.saturation, rhs.name) > (
+                rhs.health, rhs.waiters, rhs.saturation, lhs.name
+            )
+        case .name:
+            return lhs.name < rhs.name
+        case .silence:
+            return (lhs.listing.silentFor, rhs.name) > (rhs.listing.silentFor, lhs.name)
+        }
+    }
+
+    private static func haystack(_ engine: FleetEngine) -> String {
+        let summary = engine.summary
+        let labels = (summary?.labels ?? [:]).map { "\($0.key)=\($0.value)" }
+        return ([engine.name, engine.service, summary?.instance ?? ""] + labels).joined(separator: " ")
+            .localizedLowercase
+    }
+}
