@@ -69,7 +69,8 @@ struct ViewerFloodTests {
             let tmux = Tmux()
             defer { _ = try? tmux.run(["kill-server"]) }
             let command =
-                "LANG=C.UTF-8 TERM=xterm-256color exec \(memtopBinary.path) attach \(url) --engine shop --discover snapshots --refresh 250"
+                "LANG=C.UTF-8 TERM=xterm-256color exec \(memtopBinary.path) attach \(url) --engine shop "
+                + "--discover snapshots --refresh 250"
             try tmux.run(["new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40", command])
             let paneID = try tmux.run(["display-message", "-p", "-t", "e2e", "#{pane_pid}"])
             let pid = try #require(pid_t(paneID.trimmingCharacters(in: .whitespacesAndNewlines)))
