@@ -26,8 +26,8 @@ struct EngineSummarizerTests {
                        "acquireLatency":{"count":0,"p50":0,"p90":0,"p99":0,"p999":0,"max":0}}],
              "caches":[{"name":"users","policy":"lru","count":10,"weight":10,"maximumCount":100,"shards":1,
                         "stats":{"hits":\(hits),"misses":\(misses),"evictions":0,"expirations":0,"loads":0,
-                                 "loadFailures":0,"rejections":0},"squeezed":false,"forcingMisses":false}],"guards":[],"scopes":[],
-             "mappings":[],"faults":[],"events":[],
+                                 "loadFailures":0,"rejections":0},"squeezed":false,"forcingMisses":false}],
+             "guards":[],"scopes":[],"mappings":[],"faults":[],"events":[],
              "health":{"overall":"\(health.rawValue)","components":{\(components)}}}
             """
         return try JSONDecoder().decode(EngineSnapshot.self, from: Data(json.utf8))
