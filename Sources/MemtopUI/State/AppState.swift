@@ -108,7 +108,9 @@ public struct AppState: Sendable {
     /// Where a replay stands; nil for live sources.
     public var playback: PlaybackStatus?
     /// The engines the source can switch between; nil when it has one.
-    public var engines: [EngineListing]?
+    public var engines: [EngineListing]? {
+        didSet { refreshFleet() }
+    }
 
     public var mode: Mode = .normal
     /// Whether the engine picker is open (the only view that draws ``engines``).
@@ -117,7 +119,11 @@ public struct AppState: Sendable {
         return false
     }
     /// The fleet view's selection, filter and order.
-    public var fleet = FleetState()
+    public var fleet = FleetState() {
+        didSet { if fleet.filter != oldValue.filter || fleet.sort != oldValue.sort { refreshFleet() } }
+    }
+    /// The fleet as drawn, kept current by ``refreshFleet()``.
+    public internal(set) var fleetTable = FleetTable()
     public var focus: Panel = .pools
     public var selection: [Panel: Int] = [:]
     public var eventScroll = 0

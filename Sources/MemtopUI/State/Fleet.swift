@@ -101,6 +101,30 @@ public enum FleetRow: Hashable, Sendable {
     case engine(FleetEngine)
 }
 
+/// The fleet as the view draws it: grouped, filtered and ordered once per change of the engine list, the
+/// filter or the order (a refresh of 10,000 engines sorts them once, not once per use).
+public struct FleetTable: Hashable, Sendable {
+    public var services: [FleetService] = []
+    /// Each service's aggregate row (when it has more than one replica), then its engines.
+    public var rows: [FleetRow] = []
+    /// The engines in table order: what ↑ and ↓ move through.
+    public var engineNames: [String] = []
+    /// Every engine heard (the filter aside), and how many are degraded, unhealthy, stale and starving.
+    public var counts = FleetCounts()
+    /// The engines degraded or worse, the worst first (the filter aside): what the header names.
+    public var worst: [FleetEngine] = []
+    public init() {}
+}
+
+/// What the fleet's header counts.
+public struct FleetCounts: Hashable, Sendable {
+    public var engines = 0
+    public var degraded = 0
+    public var unhealthy = 0
+    public var stale = 0
+    public var starving = 0
+}
+
 extension AppState {
     /// Whether the fleet view is up.
     public var showsFleet: Bool { mode == .fleet }
@@ -108,15 +132,45 @@ extension AppState {
     /// Whether the source carries a fleet: more than one engine heard.
     public var hasFleet: Bool { (engines?.count ?? 0) > 1 }
 
-    /// The fleet as the view groups, filters and orders it (the filter matches engine, service, instance and
-    /// labels).
-    public func fleetServices() -> [FleetService] {
-        let needle = fleet.filter.localizedLowercase
-        let engines = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
-            .filter { needle.isEmpty || Self.haystack($0).contains(needle) }
-        var services = Dictionary(grouping: engines, by: \.service).map {
-            FleetService(name: $0.key, engines: $0.value)
+    /// The fleet's services, filtered and ordered (the filter matches engine, service, instance and labels).
+    public func fleetServices() -> [FleetService] { fleetTable.services }
+
+    /// The table's lines: each service's aggregate row (when it has more than one replica), then its engines.
+    public func fleetRows() -> [FleetRow] { fleetTable.rows }
+
+    /// The engines in table order: what ↑ and ↓ move through.
+    public func fleetEngineNames() -> [String] { fleetTable.engineNames }
+
+    /// What the header counts.
+    public func fleetCounts() -> FleetCounts { fleetTable.counts }
+
+    /// The highlighted engine: the one chosen if it is still listed, else the first.
+    public var fleetSelection: String? {
+        let names = fleetTable.engineNames
+        if let selected = fleet.selected, names.contains(selected) { return selected }
+        return names.first
+    }
+
+    /// Groups, filters and orders the engines heard into ``fleetTable``: after the list, the filter or the
+    /// order changed.
+    mutating func refreshFleet() {
+        let heard = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
+        var table = FleetTable()
+        let starvingAfter = thresholds.starvingSeconds
+        for engine in heard {
+            table.counts.engines += 1
+            switch engine.health {
+            case .degraded: table.counts.degraded += 1
+            case .unhealthy: table.counts.unhealthy += 1
+            case .stale: table.counts.stale += 1
+            case .unknown, .healthy: break
+            }
+            if engine.summary?.isStarving(after: starvingAfter) == true { table.counts.starving += 1 }
         }
+        table.worst = heard.filter { $0.health >= .degraded }.sorted { ($0.health, $1.name) > ($1.health, $0.name) }
+        let needle = fleet.filter.localizedLowercase
+        let shown = needle.isEmpty ? heard : heard.filter { Self.haystack($0).contains(needle) }
+        var services = Dictionary(grouping: shown, by: \.service).map { FleetService(name: $0.key, engines: $0.value) }
         for index in services.indices { services[index].engines.sort(by: engineOrder) }
         switch fleet.sort {
         case .worst:
@@ -127,40 +181,16 @@ extension AppState {
         case .name: services.sort { $0.name < $1.name }
         case .silence:
             services.sort {
-                ($0.engines.first?.listing.silentFor ?? .zero, $1.name) > (
-                    $1.engines.first?.listing.silentFor ?? .zero, $0.name
-                )
+                ($0.engines.first?.listing.silentFor ?? .zero, $1.name)
+                    > ($1.engines.first?.listing.silentFor ?? .zero, $0.name)
             }
         }
-        return services
-    }
-
-    /// The table's lines: each service's aggregate row (when it has more than one replica), then its engines.
-    public func fleetRows() -> [FleetRow] {
-        fleetServices().flatMap { service -> [FleetRow] in
+        table.services = services
+        table.rows = services.flatMap { service -> [FleetRow] in
             (service.engines.count > 1 ? [.service(service)] : []) + service.engines.map(FleetRow.engine)
         }
-    }
-
-    /// The engines in table order: what ↑ and ↓ move through.
-    public func fleetEngineNames() -> [String] { fleetServices().flatMap { $0.engines.map(\.name) } }
-
-    /// The highlighted engine: the one chosen if it is still listed, else the first.
-    public var fleetSelection: String? {
-        let names = fleetEngineNames()
-        if let selected = fleet.selected, names.contains(selected) { return selected }
-        return names.first
-    }
-
-    /// What the header counts: engines, and how many are degraded, unhealthy, stale and starving.
-    public func fleetCounts() -> (engines: Int, degraded: Int, unhealthy: Int, stale: Int, starving: Int) {
-        let engines = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
-        let starving = engines.filter { $0.summary?.isStarving(after: thresholds.starvingSeconds) == true }
-        return (
-            engines.count, engines.filter { $0.health == .degraded }.count,
-            engines.filter { $0.health == .unhealthy }.count, engines.filter { $0.health == .stale }.count,
-            starving.count
-        )
+        table.engineNames = services.flatMap { $0.engines.map(\.name) }
+        fleetTable = table
     }
 
     private func engineOrder(_ lhs: FleetEngine, _ rhs: FleetEngine) -> Bool {

@@ -193,8 +193,7 @@ extension Painter {
             canvas.put(" \(status)", x: 0, y: 1, style: CellStyle(.bad, bold: true), maxWidth: state.width)
             return
         }
-        let worst = state.fleetServices().flatMap(\.engines).filter { $0.health >= .degraded }
-            .sorted { ($0.health, $1.name) > ($1.health, $0.name) }
+        let worst = state.fleetTable.worst
         guard !worst.isEmpty else {
             canvas.put(" every engine healthy · / filter · s sort", x: 0, y: 1, style: CellStyle(.dim))
             return
