@@ -34,6 +34,12 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "fuzz-summary",
+            dependencies: [
+                "FuzzDriver", "FuzzViewer", memtop("MemtopFeed"), memtop("MemtopSource"), memtop("PatinoxMemory"),
+            ]
+        ),
+        .executableTarget(
             name: "fuzz-recording",
             dependencies: ["FuzzDriver", "FuzzViewer", memtop("MemtopSource"), memtop("PatinoxMemory")]
         ),

@@ -217,6 +217,45 @@ def credentials():
     write("credentials", "unterminated.creds", f"-----BEGIN NATS USER JWT-----\n{jwt}\n-----BEGIN USER NKEY SEED-----\n")
 
 
+def summary_example():
+    """The summary in docs/FEED.md's Summaries section, as one line."""
+    text = (ROOT / "docs" / "FEED.md").read_text()
+    block = re.search(r"## Summaries.*?```json\n(.*?)```", text, re.S).group(1)
+    return json.loads(block)
+
+
+def summaries():
+    """Fleets of summaries, one per line: FEED.md's example, a service of replicas, every number at an
+    extreme, the lists at and over their limits, a legacy-free fleet of mixed health."""
+    example = summary_example()
+    write("summary", "feed-example.json", compact(example))
+    fleet = []
+    for index, health in enumerate(["healthy", "degraded", "unhealthy", "healthy"]):
+        replica = json.loads(compact(example))
+        replica.update(engine=f"shop-{index}", service="shop", instance=str(index), health=health)
+        replica["pools"][0]["waiters"] = index * 3
+        replica["pools"][0]["waitingSeconds"] = index * 4
+        fleet.append(compact(replica))
+    write("summary", "replicas.ndjson", "\n".join(fleet))
+    for name, value, ratio in [("max", INT_MAX, 1.0), ("min", INT_MIN, -1.0), ("edge", 2**50, 0.0)]:
+        extreme = json.loads(compact(example))
+        extreme["takenAt"] = UINT64_MAX if value > 0 else 0
+        extreme["guardFailures"] = extreme["faults"] = value
+        for pool in extreme["pools"]:
+            for key in ["leased", "maximum", "waiters", "waitingSeconds"]:
+                pool[key] = value
+            pool["timeoutsPerSecond"] = 1e308 if value > 0 else -1e308
+        extreme["caches"][0]["hitRatio"] = ratio
+        write("summary", f"extremes-{name}.json", compact(extreme))
+    crowded = json.loads(compact(example))
+    crowded["pools"] = [dict(example["pools"][0], name=f"p{i}") for i in range(9)]
+    crowded["caches"] = [{"name": f"c{i}", "hitRatio": i / 10} for i in range(8)]
+    crowded["warnings"] = ["pool p1: waiters for 12 s"] * 4
+    crowded["reasons"] = ["pool/p1: " + "x" * 150] * 4
+    crowded["labels"] = {f"k{i}": "v" * 160 for i in range(8)}
+    write("summary", "crowded.json", compact(crowded))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo-snapshots", help="a folder of `memtop snapshot --json` outputs, NAME.ndjson")
@@ -228,6 +267,7 @@ def main():
     nats()
     control()
     credentials()
+    summaries()
     for folder in sorted(CORPUS.iterdir()):
         files = list(folder.iterdir())
         print(f"{folder.relative_to(ROOT)}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -6,6 +6,7 @@
 # core), each from its seeds (Fuzz/corpus/TARGET) and what earlier runs added (.build/fuzz/corpus/TARGET):
 #
 #   snapshot   snapshot JSON through decodeSnapshot, the reducer and every screen   RUNS / 100
+#   summary    engine summaries (one per line) through decodeSummary and the fleet view  RUNS / 50
 #   recording  recordings through RecordingReader, a replay and the viewer          RUNS / 100
 #   toml       scenario, theme and user config files                                RUNS / 20
 #   control    control requests through the publisher's answer and Engine.apply      RUNS / 20
@@ -48,6 +49,7 @@ export SWIFT_BACKTRACE=enable=no
 TARGETS=(  # the slowest first, so that the two cores finish together
     "snapshot 100 65536"
     "recording 100 65536"
+    "summary 50 16384"
     "toml 20 8192 detect_leaks=0"
     "control 20 1024"
     "credentials 10 8192"
@@ -60,7 +62,7 @@ if [ "$#" -gt 0 ]; then
         name="${selection%%=*}" count="="
         [ "$name" != "$selection" ] && count="=${selection#*=}"
         line="$(printf '%s\n' "${TARGETS[@]}" | awk -v name="$name" '$1 == name')"
-        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, credentials, toml, snapshot, recording)"; exit 2; }
+        [ -n "$line" ] || { echo "no fuzz target '$name' (nats, trace, control, credentials, toml, snapshot, summary, recording)"; exit 2; }
         SELECTED+=("$(awk -v count="$count" '{ $2 = (count == "=" ? 1 : count); print }' <<<"$line")")
     done
     TARGETS=("${SELECTED[@]}")

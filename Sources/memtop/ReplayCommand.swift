@@ -11,7 +11,8 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Play a recording (memtop record, attach --record) back in the terminal UI.",
         discussion: """
             Space pauses and resumes, ← and → seek 10 s, < and > change the speed (0.25× to 16×). Skipped lines \
-            of a damaged file are reported in the header with their line numbers; the rest plays.
+            of a damaged file are reported in the header with their line numbers; the rest plays. A fleet \
+            recording (memtop record --fleet) opens on the fleet view.
             """
     )
 
@@ -37,6 +38,8 @@ struct ReplayCommand: AsyncParsableCommand {
         let source = ReplaySource(recording: recording, name: name, speed: speed)
         var settings = ui.settings().options
         settings.readOnly = true
+        // A fleet recording opens on the fleet, as attaching to that broker would have.
+        settings.openFleet = Set(recording.summaries.map(\.summary.engine)).count > 1
         try await TerminalApp(source: source, options: settings).run()
     }
 }

@@ -36,6 +36,8 @@ struct EngineRoster: Sendable {
     private var order = IndexLinkedList()
     /// Names dropped because the roster was full.
     private(set) var dropped = 0
+    /// An engine's health changed, or an engine appeared, since the last listing.
+    private(set) var healthChanged = false
     let capacity: Int
 
     init(capacity: Int = Self.capacity) { self.capacity = max(1, capacity) }
@@ -60,12 +62,16 @@ struct EngineRoster: Sendable {
         order.pushHead(index, in: &slots)
         slots[Int(index)].lastAt = now
         slots[Int(index)].bytes = bytes
-        if let summary { slots[Int(index)].summary = summary }
+        if let summary {
+            if slots[Int(index)].summary?.health != summary.health { healthChanged = true }
+            slots[Int(index)].summary = summary
+        }
         Self.record(arrival: now, in: &slots[Int(index)])
     }
 
     /// Every engine heard, with its silence and rate at `now`, in no particular order (sort outside a lock).
-    func listing(at now: Duration) -> [EngineListing] {
+    mutating func listing(at now: Duration) -> [EngineListing] {
+        healthChanged = false
         var listings: [EngineListing] = []
         listings.reserveCapacity(count)
         var cursor = order.head
@@ -86,11 +92,20 @@ struct EngineRoster: Sendable {
         return listings
     }
 
-    /// Arrivals per second between the first and the last within the rate window.
+    /// Arrivals per second between the first and the last within the rate window (one pass, no copy: a listing
+    /// of 10,000 engines computes 10,000 of these).
     private static func rate(_ heard: Heard, at now: Duration) -> Double {
-        let recent = heard.arrivals.filter { $0 >= now - rateWindow }.sorted()
-        guard recent.count > 1, let first = recent.first, let last = recent.last, last > first else { return 0 }
-        return Double(recent.count - 1) / (last - first).inSeconds
+        let since = now - rateWindow
+        var count = 0
+        var first = Duration.zero
+        var last = Duration.zero
+        for arrival in heard.arrivals where arrival >= since {
+            if count == 0 || arrival < first { first = arrival }
+            if count == 0 || arrival > last { last = arrival }
+            count += 1
+        }
+        guard count > 1, last > first else { return 0 }
+        return Double(count - 1) / (last - first).inSeconds
     }
 
     private static func record(arrival: Duration, in heard: inout Heard) {

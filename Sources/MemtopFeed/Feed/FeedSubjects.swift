@@ -24,10 +24,18 @@ public enum FeedSubjects {
 
     /// The service and engine a summary subject names, if it is one.
     public static func summaryTokens(in subject: String) -> (service: String, engine: String)? {
-        let parts = subject.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "memtop", parts[1] == "v1", parts[2] == "summary" else { return nil }
-        return (String(parts[3]), String(parts[4]))
+        // Ten thousand a second in a large fleet: one scan of the bytes, no array of parts.
+        let utf8 = subject.utf8
+        guard utf8.starts(with: summaryPrefix) else { return nil }
+        let rest = utf8.dropFirst(summaryPrefix.count)
+        guard let dot = rest.firstIndex(of: UInt8(ascii: ".")) else { return nil }
+        let service = rest[..<dot]
+        let engine = rest[rest.index(after: dot)...]
+        guard !service.isEmpty, !engine.isEmpty, !engine.contains(UInt8(ascii: ".")) else { return nil }
+        return (String(Substring(service)), String(Substring(engine)))
     }
+
+    private static let summaryPrefix = Array("\(prefix).summary.".utf8)
 
     /// Whether `name` can be one subject token (no dots, spaces or wildcards).
     public static func isValidEngineName(_ name: String) -> Bool {

@@ -35,6 +35,8 @@ public final class RemoteSource: TelemetrySource {
     let client: NATSClient
     let timeout: Duration
     let recorder: RecordingWriter?
+    /// Whether the recorder also gets every accepted summary (a fleet recording).
+    let recordsFleet: Bool
     private let state = NIOLockedValueBox(State())
     private let clock: any MonotonicClock
     private let started: MonotonicInstant
@@ -57,6 +59,7 @@ public final class RemoteSource: TelemetrySource {
     ///   - engine: the engine to draw; nil to draw none until ``select(engine:)`` (the picker).
     ///   - discovery: how engines are found (summaries of every service by default).
     ///   - recorder: where accepted snapshots of the drawn engine are recorded, if anywhere.
+    ///   - recordsFleet: whether the recorder also gets every accepted summary (`memtop record --fleet`).
     ///   - clock: the time arrivals, rates and silences are measured on (the system's by default).
     public init(
         client: NATSClient,
@@ -64,8 +67,10 @@ public final class RemoteSource: TelemetrySource {
         discovery: Discovery = .summaries(service: nil),
         timeout: Duration = .seconds(2),
         recorder: RecordingWriter? = nil,
+        recordsFleet: Bool = false,
         clock: any MonotonicClock = SystemClock()
     ) {
+        self.recordsFleet = recordsFleet
         self.client = client
         self.clock = clock
         started = clock.now()
@@ -118,6 +123,7 @@ public final class RemoteSource: TelemetrySource {
         switch Self.decodeSummary(message.payload, service: service, engine: name) {
         case .success(let summary):
             state.withLockedValue { $0.roster.hear(name, bytes: message.payload.count, at: now, summary: summary) }
+            if recordsFleet { recorder?.append(summaryJSON: message.payload, summary: summary) }
         case .failure(let problem):
             state.withLockedValue {
                 $0.rejectedSummaries += 1
@@ -147,7 +153,12 @@ public final class RemoteSource: TelemetrySource {
         guard payload.count <= FleetLimits.maximumBytes else {
             return failure("\(payload.count) bytes, more than \(FleetLimits.maximumBytes)")
         }
-        guard let summary = try? JSONDecoder().decode(EngineSummary.self, from: Data(payload)) else {
+        // The publishers' own shape is read directly; anything else (escapes, other key orders of nesting…) by
+        // JSONDecoder, which has the last word on what is JSON.
+        guard
+            let summary = EngineSummary.read(payload)
+                ?? (try? JSONDecoder().decode(EngineSummary.self, from: Data(payload)))
+        else {
             return failure("not a summary (\(payload.count) bytes)")
         }
         guard summary.summaryVersion == EngineSummary.currentSummaryVersion else {
@@ -191,9 +202,11 @@ public final class RemoteSource: TelemetrySource {
 
     public func engines() -> [EngineListing]? {
         let now = elapsed
-        let listing = state.withLockedValue { $0.roster.listing(at: now) }
+        let listing = state.withLockedValue { $0.roster.listing(at: now) }  // resets `healthChanged`
         return listing.sorted { $0.name < $1.name }  // outside the lock the receive path takes
     }
+
+    public func fleetHealthChanged() -> Bool { state.withLockedValue { $0.roster.healthChanged } }
 
     /// Engine names dropped because the roster was full (``EngineRoster/capacity``).
     public var droppedEngines: Int { state.withLockedValue { $0.roster.dropped } }

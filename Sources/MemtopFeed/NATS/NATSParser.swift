@@ -120,7 +120,8 @@ public struct NATSParser: Sendable {
     }
 
     private mutating func parse(_ line: String) throws(NATSProtocolError) -> NATSServerMessage? {
-        let words = line.split(separator: " ", omittingEmptySubsequences: true)
+        // Split on the bytes, not on Characters: a MSG line per message, ten thousand a second in a large fleet.
+        let words = line.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map(Substring.init)
         guard let verb = words.first?.uppercased() else { return nil }  // an empty line is ignored
         switch verb {
         case "PING": return .ping

@@ -150,20 +150,20 @@ extension EngineSummary {
         }
         check.list(pools.count, "pools", limit: FleetLimits.maximumPools)
         for pool in pools {
-            let at = "pools[\(label(pool.name))]"
-            check.name(pool.name, "\(at).name")
-            check.count(pool.leased, "\(at).leased")
-            check.count(pool.maximum, "\(at).maximum")
-            check.count(pool.waiters, "\(at).waiters")
-            check.count(pool.waitingSeconds, "\(at).waitingSeconds")
-            check.rate(pool.timeoutsPerSecond, "\(at).timeoutsPerSecond")
+            // The path is made only for a problem: ten thousand summaries a second are checked.
+            func at(_ field: String) -> String { "pools[\(label(pool.name))].\(field)" }
+            check.name(pool.name, at("name"))
+            check.count(pool.leased, at("leased"))
+            check.count(pool.maximum, at("maximum"))
+            check.count(pool.waiters, at("waiters"))
+            check.count(pool.waitingSeconds, at("waitingSeconds"))
+            check.rate(pool.timeoutsPerSecond, at("timeoutsPerSecond"))
         }
         check.list(caches.count, "caches", limit: FleetLimits.maximumCaches)
         for cache in caches {
-            let at = "caches[\(label(cache.name))]"
-            check.name(cache.name, "\(at).name")
+            check.name(cache.name, "caches[\(label(cache.name))].name")
             if let ratio = cache.hitRatio, check.problem == nil, !(0...1).contains(ratio) {
-                check.fail("\(at).hitRatio is \(ratio), outside 0…1")
+                check.fail("caches[\(label(cache.name))].hitRatio is \(ratio), outside 0…1")
             }
         }
         check.count(guardFailures, "guardFailures")

@@ -2,10 +2,22 @@ import Foundation
 import NIOConcurrencyHelpers
 import PatinoxMemory
 
-/// A recorded session: engine snapshots with the second they arrived, read from a newline-delimited JSON file
-/// (docs/FEED.md, "Recordings"). The first line is a ``RecordingHeader``; each further line is a frame,
-/// `{"at": 1.25, "snapshot": {…}}` with `snapshot` in the feed's schema.
+/// A recorded session: engine snapshots (and, for a fleet, engine summaries) with the second they arrived, read
+/// from a newline-delimited JSON file (docs/FEED.md, "Recordings"). The first line is a ``RecordingHeader``;
+/// each further line is a frame, `{"at": 1.25, "snapshot": {…}}` with `snapshot` in the feed's schema, or a
+/// summary, `{"at": 1.25, "summary": {…}}`.
 public struct Recording: Sendable {
+    /// One engine's summary and when it arrived (a fleet recording: `memtop record --fleet`).
+    public struct SummaryFrame: Sendable, Codable {
+        public var at: Double
+        public var summary: EngineSummary
+        public var offset: Duration { .seconds(clamping: at) }
+        public init(at: Double, summary: EngineSummary) {
+            self.at = at
+            self.summary = summary
+        }
+    }
+
     /// One snapshot and when it arrived.
     public struct Frame: Sendable, Codable {
         /// Seconds since the recording started, as the file writes them (`"at": 1.25`).
@@ -23,16 +35,55 @@ public struct Recording: Sendable {
     public var header: RecordingHeader?
     /// In arrival order (sorted by `at`).
     public var frames: [Frame]
+    /// The fleet's summaries, in arrival order (sorted by `at`); empty unless the fleet was recorded.
+    public var summaries: [SummaryFrame]
     /// Lines that were skipped, each as `file:line: why`; the rest of the file still plays.
     public var problems: [String]
 
-    /// How long the recording runs, from its first frame to its last.
-    public var duration: Duration { (frames.last?.offset ?? .zero) - (frames.first?.offset ?? .zero) }
+    /// When the recording's first frame or summary arrived: where the replay starts.
+    public var start: Duration { [frames.first?.offset, summaries.first?.offset].compactMap { $0 }.min() ?? .zero }
 
-    public init(header: RecordingHeader?, frames: [Frame], problems: [String] = []) {
+    /// How long the recording runs, from its first frame or summary to its last.
+    public var duration: Duration {
+        ([frames.last?.offset, summaries.last?.offset].compactMap { $0 }.max() ?? .zero) - start
+    }
+
+    public init(header: RecordingHeader?, frames: [Frame], summaries: [SummaryFrame] = [], problems: [String] = []) {
         self.header = header
         self.frames = frames.sorted { $0.at < $1.at }
+        self.summaries = summaries.sorted { $0.at < $1.at }
         self.problems = problems
+    }
+
+    /// The engines heard at `position` (from the start) by their last summary before it, each as silent as it
+    /// was then; engines silent for ``FleetTiming/leaveAfter`` are gone, as in a live fleet. Nil for a
+    /// recording without summaries.
+    public func fleet(at position: Duration) -> [EngineListing]? {
+        guard !summaries.isEmpty else { return nil }
+        let target = start + position
+        // Binary search: the first summary after the target; then back through the last minute before it.
+        var low = 0
+        var end = summaries.count
+        while low < end {
+            let middle = (low + end) / 2
+            if summaries[middle].offset <= target { low = middle + 1 } else { end = middle }
+        }
+        var heard: [String: EngineListing] = [:]
+        while end > 0 {
+            end -= 1
+            let frame = summaries[end]
+            let silence = target - frame.offset
+            guard silence <= FleetTiming.leaveAfter else { break }
+            guard heard[frame.summary.engine] == nil else { continue }
+            heard[frame.summary.engine] = EngineListing(
+                name: frame.summary.engine,
+                silentFor: silence,
+                rate: 1,
+                bytes: 0,
+                summary: frame.summary
+            )
+        }
+        return heard.values.sorted { $0.name < $1.name }
     }
 
     /// Reads `path`, streaming it through a ``RecordingReader``: malformed, oversized or out-of-limits lines are
@@ -179,10 +230,19 @@ public final class RecordingWriter: Sendable {
     /// Appends a snapshot that arrived now. `json` is the snapshot as received (one JSON object); it is
     /// re-encoded only if it spans lines. Returns at once: the line is written on the writer's own queue.
     public func append(snapshotJSON json: some Collection<UInt8>, snapshot: EngineSnapshot) {
+        append(key: "snapshot", json: json) { try StreamingJSONEncoder().encode(snapshot) }
+    }
+
+    /// Appends a summary that arrived now (`json` as received), as ``append(snapshotJSON:snapshot:)`` does.
+    public func append(summaryJSON json: some Collection<UInt8>, summary: EngineSummary) {
+        append(key: "summary", json: json) { try StreamingJSONEncoder().encode(summary) }
+    }
+
+    private func append(key: String, json: some Collection<UInt8>, encode: () throws -> [UInt8]) {
         let at = (clock.now() - started).inSeconds
-        var line = Array("{\"at\":\(String(format: "%.3f", at)),\"snapshot\":".utf8)
+        var line = Array("{\"at\":\(String(format: "%.3f", at)),\"\(key)\":".utf8)
         if json.contains(UInt8(ascii: "\n")) {
-            line += (try? StreamingJSONEncoder().encode(snapshot)) ?? []
+            line += (try? encode()) ?? []
         } else {
             line += json
         }

@@ -20,6 +20,7 @@ public struct RecordingReader {
     private var lineNumber = 0
     private var header: RecordingHeader?
     private var frames: [Recording.Frame] = []
+    private var summaries: [Recording.SummaryFrame] = []
     private var problems: [String] = []
     private var framesDropped = 0
     private let decoder = JSONDecoder()
@@ -46,7 +47,7 @@ public struct RecordingReader {
                 "\(path): \(framesDropped) frame(s) after the first \(Self.maximumFrames) were not read (the limit)"
             )
         }
-        guard !frames.isEmpty else {
+        guard !frames.isEmpty || !summaries.isEmpty else {
             let why = problems.first.map { " First problem: \($0)" } ?? ""
             throw Recording.recordingError(
                 path,
@@ -55,7 +56,7 @@ public struct RecordingReader {
                 hint: "record one with `memtop record nats://HOST:PORT --engine NAME --out FILE.ndjson`."
             )
         }
-        return Recording(header: header, frames: frames, problems: problems)
+        return Recording(header: header, frames: frames, summaries: summaries, problems: problems)
     }
 
     private mutating func append(_ bytes: some Collection<UInt8>) {
@@ -84,7 +85,7 @@ public struct RecordingReader {
             header = decoded
             return
         }
-        guard frames.count < Self.maximumFrames else { return framesDropped += 1 }
+        guard frames.count + summaries.count < Self.maximumFrames else { return framesDropped += 1 }
         do {
             let frame = try decoder.decode(Recording.Frame.self, from: data)
             guard frame.snapshot.schemaVersion == EngineSnapshot.currentSchemaVersion else {
@@ -98,7 +99,22 @@ public struct RecordingReader {
             }
             frames.append(frame)
         } catch {
+            if let frame = try? decoder.decode(Recording.SummaryFrame.self, from: data) {
+                return summary(frame, at: location)
+            }
             problems.append("\(location): not a frame (\(partial.count) bytes): \(Recording.reason(error))")
         }
+    }
+
+    /// Keeps a summary frame within the summary version and ``FleetLimits``, or says why not.
+    private mutating func summary(_ frame: Recording.SummaryFrame, at location: String) {
+        guard frame.summary.summaryVersion == EngineSummary.currentSummaryVersion else {
+            return problems.append(
+                "\(location): summary version \(frame.summary.summaryVersion), expected "
+                    + "\(EngineSummary.currentSummaryVersion)"
+            )
+        }
+        if let problem = frame.summary.limitProblem() { return problems.append("\(location): rejected: \(problem)") }
+        summaries.append(frame)
     }
 }

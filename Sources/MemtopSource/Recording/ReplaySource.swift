@@ -23,8 +23,8 @@ public final class ReplaySource: TelemetrySource {
     /// The last frame recorded at or before the position.
     public func latest() -> EngineSnapshot? {
         let frames = recording.frames
-        guard let first = frames.first?.offset else { return nil }
-        let target = first + replay.withLockedValue { $0.position(at: now()) }
+        guard !frames.isEmpty else { return nil }
+        let target = recording.start + replay.withLockedValue { $0.position(at: now()) }
         // Binary search: the first frame after the target, then one back.
         var low = 0
         var high = frames.count
@@ -33,6 +33,12 @@ public final class ReplaySource: TelemetrySource {
             if frames[middle].offset <= target { low = middle + 1 } else { high = middle }
         }
         return frames[max(0, low - 1)].snapshot
+    }
+
+    /// A fleet recording's engines as they were heard at the position (nil without summaries).
+    public func engines() -> [EngineListing]? {
+        guard !recording.summaries.isEmpty else { return nil }
+        return recording.fleet(at: replay.withLockedValue { $0.position(at: now()) })
     }
 
     public func send(_ command: ControlCommand, reply: @escaping @Sendable (Result<String, PatinoxError>) -> Void) {

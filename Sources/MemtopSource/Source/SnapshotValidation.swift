@@ -75,6 +75,8 @@ struct SnapshotCheck {
         allowing allowed: Set<Unicode.Scalar> = ["\n", "\t"]
     ) {
         guard problem == nil else { return }
+        // Printable ASCII, what names and reasons almost always are: one pass over the bytes settles it.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return }
         if text.utf8.count > limit * 4 || text.count > limit {
             return fail("\(path()) is longer than \(limit) characters")
         }

@@ -18,6 +18,9 @@ public protocol TelemetrySource: Sendable {
     func engines() -> [EngineListing]?
     /// Draws another engine from ``engines()`` (the default does nothing).
     func select(engine: String)
+    /// Whether an engine's health changed (or an engine appeared) since the last ``engines()``: the fleet view
+    /// lists again at once instead of at its next second. False by default.
+    func fleetHealthChanged() -> Bool
     /// The server a broker source is on now (one of a cluster's), for the header; nil (the default) otherwise.
     func server() -> String?
 }
@@ -27,6 +30,7 @@ extension TelemetrySource {
     public func playbackStatus() -> PlaybackStatus? { nil }
     public func engines() -> [EngineListing]? { nil }
     public func select(engine: String) {}
+    public func fleetHealthChanged() -> Bool { false }
     public func server() -> String? { nil }
 }
 

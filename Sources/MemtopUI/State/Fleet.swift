@@ -46,15 +46,22 @@ public enum FleetHealth: Int, Comparable, Sendable {
     }
 }
 
-/// One engine of the fleet, with what its row and its place need.
+/// One engine of the fleet, with what its row and its place need (worked out once: the sort compares these).
 public struct FleetEngine: Hashable, Sendable {
     public var listing: EngineListing
     public var health: FleetHealth
     public var service: String
+    /// The worst pool's leased over maximum (0 without pools).
+    public var saturation: Double
+    /// The worst pool's waiters.
+    public var waiters: Int
 
     public init(_ listing: EngineListing) {
         self.listing = listing
         service = listing.summary?.service ?? listing.name
+        let worst = listing.summary?.worstPool
+        saturation = worst?.saturation ?? 0
+        waiters = worst?.waiters ?? 0
         if listing.silentFor > FleetTiming.staleAfter, listing.summary != nil {
             health = listing.summary?.health == .unhealthy ? .unhealthy : .stale
         } else {
@@ -69,10 +76,6 @@ public struct FleetEngine: Hashable, Sendable {
 
     public var name: String { listing.name }
     public var summary: EngineSummary? { listing.summary }
-    /// The worst pool's leased over maximum (0 without pools).
-    public var saturation: Double { summary?.worstPool?.saturation ?? 0 }
-    /// The worst pool's waiters.
-    public var waiters: Int { summary?.worstPool?.waiters ?? 0 }
 }
 
 /// A service's replicas together: the aggregate row above them.

@@ -47,7 +47,7 @@ extension AppState {
         case .engines:
             fleet.returnsToFleet = true
             return run(.engines)
-        case .cycleTheme: return run(.cycleTheme)
+        case .cycleTheme, .pause, .seekBack, .seekForward, .slower, .faster: return run(command)
         default:
             show("in the fleet view: Enter opens an engine, / filters, s sorts, e picks by name", .error)
         }

@@ -94,10 +94,15 @@ public final class TerminalApp: Sendable {
                 dispatch(.server(source.server()), &state)
                 dispatch(.playback(source.playbackStatus()), &state)
                 // A crowded broker's list holds 10,000 names, and only the picker and the fleet draw it: listed at
-                // every refresh while one is up, otherwise every few seconds (Esc to the fleet opens on that list).
-                if state.isPickingEngine || state.showsFleet || now >= nextEngineListing {
+                // every refresh while the picker is up; while the fleet is, every second (the summaries' rate) and
+                // at the next refresh after an engine's health changed; otherwise every few seconds (Esc to the
+                // fleet opens on that list).
+                if state.isPickingEngine || now >= nextEngineListing
+                    || (state.showsFleet && source.fleetHealthChanged())
+                {
                     dispatch(.engines(source.engines()), &state)
-                    nextEngineListing = now + Self.engineListingInterval
+                    nextEngineListing =
+                        now + (state.showsFleet ? Self.fleetListingInterval : Self.engineListingInterval)
                 }
                 nextRefresh = max(nextRefresh + state.refreshInterval, now + state.refreshInterval / 2)
                 dirty = true
@@ -134,8 +139,10 @@ public final class TerminalApp: Sendable {
         }
     }
 
-    /// How often the engine list is taken from the source while the picker is closed.
+    /// How often the engine list is taken from the source while the picker and the fleet are closed.
     static let engineListingInterval = Duration.seconds(2)
+    /// How often while the fleet view is up: engines summarise themselves once a second.
+    static let fleetListingInterval = Duration.seconds(1)
 
     /// Reduces `action` and runs the effects it returns (and those of the actions they lead to).
     private func dispatch(_ action: Action, _ state: inout AppState) {

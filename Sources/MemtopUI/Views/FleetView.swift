@@ -169,6 +169,7 @@ extension Painter {
             "\(counts.engines) engine\(counts.engines == 1 ? "" : "s")",
         ]
         if state.readOnly { parts.insert("READ-ONLY", at: 1) }
+        if let playback = state.playback { parts.insert(HeaderPart.position(playback).text, at: parts.count - 1) }
         for (count, word) in [
             (counts.degraded, "degraded"), (counts.unhealthy, "unhealthy"), (counts.stale, "stale"),
             (counts.starving, "starving"),
@@ -181,12 +182,14 @@ extension Painter {
             parts.removeAll { $0 == dispensable }
         }
         canvas.put(parts.joined(separator: " · "), x: 0, y: 0, style: CellStyle(.header), maxWidth: state.width - 7)
+        // A replay's badge is its own (PLAYING, PAUSED, ENDED); live, the fleet is STALE when every engine is.
         let live = counts.engines > 0 && (state.engines ?? []).contains { $0.silentFor <= FleetTiming.staleAfter }
+        let badge = state.playback.map { _ in LiveBadge(state) } ?? (live ? .live : .stale)
         canvas.put(
-            live ? " LIVE " : " STALE ",
-            x: state.width - (live ? 6 : 7),
+            " \(badge.text) ",
+            x: max(state.width - badge.text.count - 2, 0),
             y: 0,
-            style: CellStyle(live ? .good : .warn, bold: true, reverse: true)
+            style: CellStyle(badge.role, bold: true, reverse: true)
         )
         guard !state.isCompact else { return }
         if let status = state.feedStatus {

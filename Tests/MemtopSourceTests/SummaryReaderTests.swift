@@ -1,0 +1,72 @@
+import Foundation
+import MemtopSource
+import PatinoxMemory
+import Testing
+
+@Suite("SummaryReader: the publishers' shape read without Codable, and the same answer as JSONDecoder")
+struct SummaryReaderTests {
+    func decoded(_ text: String) -> EngineSummary? {
+        try? JSONDecoder().decode(EngineSummary.self, from: Data(text.utf8))
+    }
+
+    static let example = """
+        {"summaryVersion":1,"engine":"search-1","service":"search","instance":"1","labels":{"region":"eu-west"},\
+        "takenAt":10126113254109,"health":"degraded","reasons":["pool/inventory-db: 2 caller(s) waiting"],\
+        "pools":[{"name":"inventory-db","leased":1,"maximum":10,"waiters":2,"timeoutsPerSecond":0.5,\
+        "waitingSeconds":3}],"caches":[{"name":"stock","hitRatio":0.1346153846153846},{"name":"cold"}],\
+        "guardFailures":87,"faults":0,"warnings":[]}
+        """
+
+    @Test("what a publisher writes reads the same as JSONDecoder reads it")
+    func publishersShape() throws {
+        let read = try #require(EngineSummary.read(Array(Self.example.utf8)))
+        #expect(read == decoded(Self.example))
+        #expect(read.caches[1].hitRatio == nil && read.labels == ["region": "eu-west"])
+        var summarizer = EngineSummarizer(service: "shop", instance: "2", labels: ["a": "b"])
+        let snapshot = EngineSnapshot(engine: "shop-2", takenAt: 5)
+        let made = summarizer.summary(snapshot)
+        let bytes = try StreamingJSONEncoder().encode(made)
+        #expect(EngineSummary.read(bytes) == made)
+    }
+
+    @Test(
+        "anything outside the simple shape is left to JSONDecoder (nil), never read differently",
+        arguments: [
+            #"{"summaryVersion":1}"#,  // keys missing
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0.5"#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":1e2"#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":01"#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":99999999999999999999"#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":"0""#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0,"faults":1"#),
+            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0,"extra":1"#),
+            Self.example.replacingOccurrences(of: "search-1", with: #"search\u002d1"#),
+            Self.example.replacingOccurrences(of: "0.1346153846153846", with: ".5"),
+            Self.example.replacingOccurrences(of: "0.1346153846153846", with: "+0.5"),
+            Self.example.replacingOccurrences(of: "0.1346153846153846", with: "1e999"),
+            Self.example.replacingOccurrences(of: #""health":"degraded""#, with: #""health":"odd""#),
+            Self.example + "x",
+            Self.example.replacingOccurrences(of: "}", with: ""),
+            "",
+            "[]",
+        ]
+    )
+    func outsideTheShape(_ text: String) {
+        #expect(EngineSummary.read(Array(text.utf8)) == nil)
+    }
+
+    @Test("nulls for the optional fields, whitespace anywhere, the extremes of Int and UInt64")
+    func edges() throws {
+        let text = """
+             { "summaryVersion" : 1 , "engine":"e","service":"s","instance":null,"labels":null,
+            "takenAt":18446744073709551615,"health":"healthy","reasons":[ ],"pools":[{"name":"p","leased":-9223372036854775808,
+            "maximum":9223372036854775807,"waiters":-0,"timeoutsPerSecond":-1.5E+3,"waitingSeconds":0}],
+            "caches":[{"name":"c","hitRatio":null}],"guardFailures":0,"faults":0,"warnings":[] }\t
+            """
+        let read = try #require(EngineSummary.read(Array(text.utf8)))
+        #expect(read == decoded(text))
+        #expect(read.takenAt == .max && read.pools[0].leased == .min && read.pools[0].maximum == .max)
+        #expect(read.pools[0].timeoutsPerSecond == -1500 && read.instance == nil && read.labels == nil)
+        #expect(read.limitProblem() != nil, "read is not accepted: the limits still apply")
+    }
+}
