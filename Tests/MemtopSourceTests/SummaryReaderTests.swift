@@ -60,7 +60,8 @@ struct SummaryReaderTests {
         let text = """
              { "summaryVersion" : 1 , "engine":"e","service":"s","instance":null,"labels":null,
             "takenAt":18446744073709551615,"health":"healthy","reasons":[ ],
-            "pools":[{"name":"p","leased":-9223372036854775808,"maximum":9223372036854775807,"waiters":-0,"timeoutsPerSecond":-1.5E+3,"waitingSeconds":0}],
+            "pools":[{"name":"p","leased":-9223372036854775808,"maximum":9223372036854775807,"waiters":-0,
+            "timeoutsPerSecond":-1.5E+3,"waitingSeconds":0}],
             "caches":[{"name":"c","hitRatio":null}],"guardFailures":0,"faults":0,"warnings":[] }\t
             """
         let read = try #require(EngineSummary.read(Array(text.utf8)))
