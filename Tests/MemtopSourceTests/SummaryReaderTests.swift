@@ -29,27 +29,28 @@ struct SummaryReaderTests {
         #expect(EngineSummary.read(bytes) == made)
     }
 
+    /// Inputs beside the simple shape: each must be left to JSONDecoder.
+    static let outside: [String] = {
+        let example: String = Self.example
+        var inputs: [String] = [
+            #"{"summaryVersion":1}"#, "", "[]", example + "x", example.replacingOccurrences(of: "}", with: ""),
+        ]
+        let replacements: [(String, String)] = [
+            (#""faults":0"#, #""faults":0.5"#), (#""faults":0"#, #""faults":1e2"#), (#""faults":0"#, #""faults":01"#),
+            (#""faults":0"#, #""faults":99999999999999999999"#), (#""faults":0"#, #""faults":"0""#),
+            (#""faults":0"#, #""faults":0,"faults":1"#), (#""faults":0"#, #""faults":0,"extra":1"#),
+            (#""instance":"1""#, #""instance":"2h","instance":"1""#),
+            (#""hitRatio":0.1"#, #""hitRatio":null,"hitRatio":0.1"#), ("search-1", #"search\u002d1"#),
+            ("0.1346153846153846", ".5"), ("0.1346153846153846", "+0.5"), ("0.1346153846153846", "1e999"),
+            (#""health":"degraded""#, #""health":"odd""#),
+        ]
+        for (from, to) in replacements { inputs.append(example.replacingOccurrences(of: from, with: to)) }
+        return inputs
+    }()
+
     @Test(
         "anything outside the simple shape is left to JSONDecoder (nil), never read differently",
-        arguments: [
-            #"{"summaryVersion":1}"#,  // keys missing
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0.5"#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":1e2"#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":01"#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":99999999999999999999"#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":"0""#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0,"faults":1"#),
-            Self.example.replacingOccurrences(of: #""faults":0"#, with: #""faults":0,"extra":1"#),
-            Self.example.replacingOccurrences(of: "search-1", with: #"search\u002d1"#),
-            Self.example.replacingOccurrences(of: "0.1346153846153846", with: ".5"),
-            Self.example.replacingOccurrences(of: "0.1346153846153846", with: "+0.5"),
-            Self.example.replacingOccurrences(of: "0.1346153846153846", with: "1e999"),
-            Self.example.replacingOccurrences(of: #""health":"degraded""#, with: #""health":"odd""#),
-            Self.example + "x",
-            Self.example.replacingOccurrences(of: "}", with: ""),
-            "",
-            "[]",
-        ]
+        arguments: Self.outside
     )
     func outsideTheShape(_ text: String) {
         #expect(EngineSummary.read(Array(text.utf8)) == nil)

@@ -36,13 +36,14 @@ struct SummaryReader {
         var guardFailures: Int?
         var faults: Int?
         var warnings: [String]?
+        var (hasInstance, hasLabels) = (false, false)
         let complete = object { reader, key in
             switch key {
             case "summaryVersion": return reader.read(&version) { $0.integer() }
             case "engine": return reader.read(&engine) { $0.string() }
             case "service": return reader.read(&service) { $0.string() }
-            case "instance": return reader.readOptional(&instance) { $0.string() }
-            case "labels": return reader.readOptional(&labels) { $0.labels() }
+            case "instance": return reader.readOptional(&instance, &hasInstance) { $0.string() }
+            case "labels": return reader.readOptional(&labels, &hasLabels) { $0.labels() }
             case "takenAt": return reader.read(&takenAt) { $0.unsigned() }
             case "health": return reader.read(&health) { $0.string().flatMap(Health.init(rawValue:)) }
             case "reasons": return reader.read(&reasons) { $0.array { $0.string() } }
@@ -107,10 +108,11 @@ struct SummaryReader {
     private mutating func cache() -> EngineSummary.CacheSummary? {
         var name: String?
         var ratio: Double?
+        var hasRatio = false
         let complete = object { reader, key in
             switch key {
             case "name": return reader.read(&name) { $0.string() }
-            case "hitRatio": return reader.readOptional(&ratio) { $0.double() }
+            case "hitRatio": return reader.readOptional(&ratio, &hasRatio) { $0.double() }
             default: return false
             }
         }
@@ -139,12 +141,17 @@ struct SummaryReader {
         return field != nil
     }
 
-    /// Reads an optional member (`null` or a value) into `field`; false when it is neither. (A repeated optional
-    /// key is not noticed: both decoders take one of the two, and the fuzz target checks that they agree.)
+    /// Reads an optional member (`null` or a value) into `field`, noting it in `present`; false when it is
+    /// neither, or when the key came before (which of the two JSONDecoder keeps is its decision).
     @inline(__always)  // specialised for each use: generic calls here cost more than the bytes
-    private mutating func readOptional<Value>(_ field: inout Value?, _ value: (inout SummaryReader) -> Value?) -> Bool {
-        guard let read = optional(value) else { return false }
+    private mutating func readOptional<Value>(
+        _ field: inout Value?,
+        _ present: inout Bool,
+        _ value: (inout SummaryReader) -> Value?
+    ) -> Bool {
+        guard !present, let read = optional(value) else { return false }
         field = read
+        present = true
         return true
     }
 
