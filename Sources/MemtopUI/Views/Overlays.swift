@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 extension Painter {
@@ -38,6 +39,12 @@ extension Painter {
             lines.append((Format.fit(keys, 16) + command.summary + refused, CellStyle(refused.isEmpty ? .text : .dim)))
         }
         lines.append(("mouse: click selects a panel or row, the wheel scrolls", CellStyle(.dim)))
+        lines.append(
+            (
+                "fleet view (several engines): Enter opens one, Esc returns, / filters, s sorts (worst, name, silence)",
+                CellStyle(.dim)
+            )
+        )
         lines.append(("", .text))
         lines.append(("Warnings:", CellStyle(.title, bold: true)))
         let thresholds = state.thresholds
@@ -52,6 +59,13 @@ extension Painter {
         lines.append(("  leak: a lease was held past the pool's leak threshold", .text))
         lines.append(("  cleanup failures rising: a guard registry's failed cleanups went up", .text))
         lines.append(("  stale: no snapshot for \(Int(thresholds.staleIntervals)) refresh intervals", .text))
+        lines.append(
+            (
+                "  fleet: an engine is STALE after \(FleetTiming.staleAfter.components.seconds) s without a summary, "
+                    + "gone after \(FleetTiming.leaveAfter.components.seconds) s",
+                .text
+            )
+        )
         lines.append(("", .text))
         lines.append(("any key closes this help", CellStyle(.dim)))
         dialog(title: "memtop help — keys (rebind them in config.toml)", lines: lines)
