@@ -236,6 +236,43 @@ struct SyntheticServiceTests {
         #expect(snapshot.pools[0].maximum == 4 && snapshot.pools[0].counters.acquired > 100)
         await service.shutdown()
     }
+
+    @Test("shutdown under load closes the mapping only after the last request reading it has ended")
+    func mappingOutlivesItsReaders() async throws {
+        // Found by running `memtop snapshot`: shutdown() unmapped while request loops were still reading, and a
+        // read between its `closed` check and its load raised SIGSEGV. That window is nanoseconds wide, so this
+        // stress (many loops reading, shut down at once, 20 rounds) rarely hits it; what it always checks is
+        // that run() itself closes the mapping, which is where the close now is: after its request loops.
+        let busy = try scenario(
+            """
+            [pool]
+            minimum = 2
+            maximum = 4
+            [backend]
+            latency_median_ms = 1
+            latency_p99_ms = 2
+            [mapped_file]
+            size_mib = 1
+            reads_per_request = 1000
+            [[phase]]
+            name = "busy"
+            duration_seconds = 30
+            rate = 5000
+            concurrency = 32
+            """
+        )
+        for _ in 0..<20 {
+            let service = try SyntheticService(scenario: busy)
+            let load = Task { await service.run() }
+            while service.engine.snapshot().pools.first.map({ $0.counters.acquired < 20 }) ?? true {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            await service.shutdown()
+            let mapping = try #require(service.mapping)
+            await load.value
+            #expect(throws: PatinoxError.self, "closed once run() returned") { try mapping.element(at: 0) }
+        }
+    }
 }
 
 /// Moves a manual clock on by `step` every `pause` of real time, so that a scenario's minutes pass in seconds

@@ -91,7 +91,8 @@ public final class SyntheticService: Sendable {
 
     /// Runs the pool, the engine and, beside them, the phases in order — forever when the scenario repeats.
     /// Once the phases are done the pool goes on serving (memtop can still steer it); returns after
-    /// ``shutdown()`` or when the task is cancelled (which closes the pool at once).
+    /// ``shutdown()`` or when the task is cancelled (which closes the pool at once). The mapping is closed as
+    /// it returns: after the last request that reads it has ended (``MappedFile`` reads must not race its close).
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await self.engine.run() }  // timed faults end on time
@@ -99,6 +100,7 @@ public final class SyntheticService: Sendable {
             try? await pool.run()  // returns after shutdown(), or at once when cancelled
             group.cancelAll()
         }
+        mapping?.close()
     }
 
     /// The phases in order — forever when the scenario repeats — until the task is cancelled. The pool must be
@@ -112,10 +114,10 @@ public final class SyntheticService: Sendable {
         } while scenario.repeats && !Task.isCancelled
     }
 
-    /// Closes the pool (waiting up to a second for leases) and the mapping.
+    /// Closes the pool (waiting up to a second for leases); ``run()`` then returns, closing the mapping once its
+    /// requests have ended. Without ``run()`` the mapping is closed when the service is released.
     public func shutdown() async {
         await pool.shutdown(deadline: .seconds(1))
-        mapping?.close()
     }
 
     func runPhase(_ index: Int) async {
