@@ -41,7 +41,12 @@ let package = Package(
             path: "Sources/CacheWorkload"
         ),
         benchmarkTarget("ResourceBenchmarks"),
-        benchmarkTarget("UIBenchmarks", extra: [.product(name: "MemtopUI", package: rootPackage)]),
+        benchmarkTarget(
+            "UIBenchmarks",
+            extra: [
+                .product(name: "MemtopUI", package: rootPackage), .product(name: "MemtopFeed", package: rootPackage),
+            ]
+        ),
         benchmarkTarget("CacheBenchmarks"),
         benchmarkTarget(
             "PoolBenchmarks",

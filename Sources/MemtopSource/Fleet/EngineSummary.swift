@@ -138,10 +138,16 @@ extension EngineSummary {
         }
         let labels = labels ?? [:]
         check.list(labels.count, "labels", limit: FleetLimits.maximumLabels)
-        for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-            check.name(key, "labels key")
-            check.text(value, "labels[\(label(key))]", limit: FleetLimits.maximumTextLength, allowing: [])
+        func checkLabels(_ labels: some Sequence<(key: String, value: String)>, _ check: inout SnapshotCheck) {
+            for (key, value) in labels {
+                check.name(key, "labels key")
+                check.text(value, "labels[\(label(key))]", limit: FleetLimits.maximumTextLength, allowing: [])
+            }
         }
+        // In the dictionary's order first (no copy); a problem is then named in key order, the same each time.
+        var labelsCheck = SnapshotCheck()
+        checkLabels(labels, &labelsCheck)
+        if labelsCheck.problem != nil { checkLabels(labels.sorted { $0.key < $1.key }, &check) }
         check.list(reasons.count, "reasons", limit: FleetLimits.maximumReasons)
         for reason in reasons { check.text(reason, "reasons[]", limit: FleetLimits.maximumTextLength, allowing: []) }
         check.list(warnings.count, "warnings", limit: FleetLimits.maximumWarnings)

@@ -38,22 +38,20 @@ struct SummaryReader {
         var warnings: [String]?
         var (hasInstance, hasLabels) = (false, false)
         let complete = object { reader, key in
-            switch key {
-            case "summaryVersion": return reader.read(&version) { $0.integer() }
-            case "engine": return reader.read(&engine) { $0.string() }
-            case "service": return reader.read(&service) { $0.string() }
-            case "instance": return reader.readOptional(&instance, &hasInstance) { $0.string() }
-            case "labels": return reader.readOptional(&labels, &hasLabels) { $0.labels() }
-            case "takenAt": return reader.read(&takenAt) { $0.unsigned() }
-            case "health": return reader.read(&health) { $0.string().flatMap(Health.init(rawValue:)) }
-            case "reasons": return reader.read(&reasons) { $0.array { $0.string() } }
-            case "pools": return reader.read(&pools) { $0.array { $0.pool() } }
-            case "caches": return reader.read(&caches) { $0.array { $0.cache() } }
-            case "guardFailures": return reader.read(&guardFailures) { $0.integer() }
-            case "faults": return reader.read(&faults) { $0.integer() }
-            case "warnings": return reader.read(&warnings) { $0.array { $0.string() } }
-            default: return false  // an unknown key: JSONDecoder's decision
-            }
+            if reader.key(key, is: "summaryVersion") { return reader.read(&version) { $0.integer() } }
+            if reader.key(key, is: "engine") { return reader.read(&engine) { $0.string() } }
+            if reader.key(key, is: "service") { return reader.read(&service) { $0.string() } }
+            if reader.key(key, is: "instance") { return reader.readOptional(&instance, &hasInstance) { $0.string() } }
+            if reader.key(key, is: "labels") { return reader.readOptional(&labels, &hasLabels) { $0.labels() } }
+            if reader.key(key, is: "takenAt") { return reader.read(&takenAt) { $0.unsigned() } }
+            if reader.key(key, is: "health") { return reader.read(&health) { $0.health() } }
+            if reader.key(key, is: "reasons") { return reader.read(&reasons) { $0.array { $0.string() } } }
+            if reader.key(key, is: "pools") { return reader.read(&pools) { $0.array { $0.pool() } } }
+            if reader.key(key, is: "caches") { return reader.read(&caches) { $0.array { $0.cache() } } }
+            if reader.key(key, is: "guardFailures") { return reader.read(&guardFailures) { $0.integer() } }
+            if reader.key(key, is: "faults") { return reader.read(&faults) { $0.integer() } }
+            if reader.key(key, is: "warnings") { return reader.read(&warnings) { $0.array { $0.string() } } }
+            return false  // an unknown key: JSONDecoder's decision
         }
         guard complete, let version, let engine, let service, let takenAt, let health, let reasons, let pools,
             let caches, let guardFailures, let faults, let warnings
@@ -84,15 +82,13 @@ struct SummaryReader {
         var timeouts: Double?
         var waiting: Int?
         let complete = object { reader, key in
-            switch key {
-            case "name": return reader.read(&name) { $0.string() }
-            case "leased": return reader.read(&leased) { $0.integer() }
-            case "maximum": return reader.read(&maximum) { $0.integer() }
-            case "waiters": return reader.read(&waiters) { $0.integer() }
-            case "timeoutsPerSecond": return reader.read(&timeouts) { $0.double() }
-            case "waitingSeconds": return reader.read(&waiting) { $0.integer() }
-            default: return false
-            }
+            if reader.key(key, is: "name") { return reader.read(&name) { $0.string() } }
+            if reader.key(key, is: "leased") { return reader.read(&leased) { $0.integer() } }
+            if reader.key(key, is: "maximum") { return reader.read(&maximum) { $0.integer() } }
+            if reader.key(key, is: "waiters") { return reader.read(&waiters) { $0.integer() } }
+            if reader.key(key, is: "timeoutsPerSecond") { return reader.read(&timeouts) { $0.double() } }
+            if reader.key(key, is: "waitingSeconds") { return reader.read(&waiting) { $0.integer() } }
+            return false
         }
         guard complete, let name, let leased, let maximum, let waiters, let timeouts, let waiting else { return nil }
         return EngineSummary.PoolSummary(
@@ -110,11 +106,9 @@ struct SummaryReader {
         var ratio: Double?
         var hasRatio = false
         let complete = object { reader, key in
-            switch key {
-            case "name": return reader.read(&name) { $0.string() }
-            case "hitRatio": return reader.readOptional(&ratio, &hasRatio) { $0.double() }
-            default: return false
-            }
+            if reader.key(key, is: "name") { return reader.read(&name) { $0.string() } }
+            if reader.key(key, is: "hitRatio") { return reader.readOptional(&ratio, &hasRatio) { $0.double() } }
+            return false
         }
         guard complete, let name else { return nil }
         return EngineSummary.CacheSummary(name: name, hitRatio: ratio)
@@ -123,8 +117,8 @@ struct SummaryReader {
     private mutating func labels() -> [String: String]? {
         var labels: [String: String] = [:]
         let complete = object { reader, key in
-            guard labels[key] == nil, let value = reader.string() else { return false }
-            labels[key] = value
+            guard let name = reader.text(key), labels[name] == nil, let value = reader.string() else { return false }
+            labels[name] = value
             return true
         }
         return complete ? labels : nil
@@ -168,15 +162,33 @@ struct SummaryReader {
         return true
     }
 
-    /// `{ "key": value, … }`, each value read by `member` (false: give up).
+    /// `{ "key": value, … }`, each value read by `member` with its key's bytes (false: give up).
     @inline(__always)  // specialised for each use: generic calls here cost more than the bytes
-    private mutating func object(_ member: (inout SummaryReader, String) -> Bool) -> Bool {
+    private mutating func object(_ member: (inout SummaryReader, Range<Int>) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
         repeat {
-            guard let key = string(), take(UInt8(ascii: ":")), member(&self, key) else { return false }
+            guard let key = stringBytes(), take(UInt8(ascii: ":")), member(&self, key) else { return false }
         } while take(UInt8(ascii: ","))
         return take(UInt8(ascii: "}"))
+    }
+
+    /// Whether the key's bytes are `name`'s (keys are matched as bytes: no string is made for one).
+    @inline(__always)
+    private func key(_ key: Range<Int>, is name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
+        let start = name.utf8Start
+        for offset in 0..<key.count where bytes[key.lowerBound + offset] != start[offset] { return false }
+        return true
+    }
+
+    /// `health`'s value, matched as bytes.
+    private mutating func health() -> Health? {
+        guard let value = stringBytes() else { return nil }
+        if key(value, is: "healthy") { return .healthy }
+        if key(value, is: "degraded") { return .degraded }
+        if key(value, is: "unhealthy") { return .unhealthy }
+        return nil
     }
 
     /// `[ value, … ]`, each read by `element`; at most 64 elements (more: JSONDecoder's decision).
@@ -206,20 +218,28 @@ struct SummaryReader {
     }
 
     /// A string without escapes or control characters, as valid UTF-8.
-    private mutating func string() -> String? {
+    private mutating func string() -> String? { stringBytes().flatMap(text) }
+
+    /// The bytes between the quotes of a string without escapes or control characters (not yet checked as
+    /// UTF-8: ``text(_:)`` does that).
+    private mutating func stringBytes() -> Range<Int>? {
         guard take(UInt8(ascii: "\"")) else { return nil }
         let start = index
-        var ascii = true
         while let byte = current, byte != UInt8(ascii: "\"") {
             guard byte != UInt8(ascii: "\\"), byte >= 0x20 else { return nil }
-            ascii = ascii && byte < 0x80
             index += 1
         }
         guard current != nil else { return nil }
         defer { index += 1 }
-        let text = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        return start..<index
+    }
+
+    /// The string of `range`'s bytes if they are valid UTF-8.
+    private func text(_ range: Range<Int>) -> String? {
+        let text = UnsafeBufferPointer(rebasing: bytes[range])
         // ASCII is valid UTF-8 as it is; anything else is checked (ill-formed bytes give up).
-        return ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+        return text.allSatisfy { $0 < 0x80 }
+            ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
     }
 
     /// An integer literal (no fraction, no exponent) within `Int`.
@@ -284,9 +304,39 @@ struct SummaryReader {
             guard skipDigits() else { return nil }
         }
         guard index - start <= 40, !isDigit(current) else { return nil }
+        if let exact = Self.shortDecimal(UnsafeBufferPointer(rebasing: bytes[start..<index])) { return exact }
         let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(literal), value.isFinite else { return nil }
         return value
+    }
+}
+
+extension SummaryReader {
+    /// Powers of ten a `Double` holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { (0..<$0).reduce(1.0) { value, _ in value * 10 } }
+
+    /// A checked JSON number of at most 15 digits and no exponent (`0`, `0.82`, `-12.5`), computed as
+    /// digits ÷ 10^fraction: both are exact in a `Double`, so the one division rounds correctly, as the string
+    /// parser would (Clinger's fast path). Nil for anything longer; the caller then parses the literal.
+    static func shortDecimal(_ literal: UnsafeBufferPointer<UInt8>) -> Double? {
+        var digits: UInt64 = 0
+        var count = 0
+        var fraction = -1  // digits after the point, once one is seen
+        var negative = false
+        for byte in literal {
+            switch byte {
+            case UInt8(ascii: "-"): negative = true
+            case UInt8(ascii: "."): fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                count += 1
+                guard count <= 15 else { return nil }
+                digits = digits * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if fraction >= 0 { fraction += 1 }
+            default: return nil  // an exponent
+            }
+        }
+        let value = Double(digits) / exactPowersOfTen[max(fraction, 0)]
+        return negative ? -value : value
     }
 }
 

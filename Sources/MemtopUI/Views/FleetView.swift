@@ -36,11 +36,7 @@ extension Painter {
             return
         }
         let selected = state.fleetSelection
-        let selectedIndex =
-            rows.firstIndex {
-                if case .engine(let engine) = $0 { return engine.name == selected }
-                return false
-            } ?? 0
+        let selectedIndex = selected.flatMap { state.fleetTable.rowOfEngine[$0] } ?? 0
         // The selected row stays in view; its service's aggregate row too when there is room.
         let first = selectedIndex >= visible ? selectedIndex - visible + 1 : 0
         for (offset, row) in rows.dropFirst(first).prefix(visible).enumerated() {
