@@ -71,4 +71,44 @@ struct SummaryReaderTests {
         #expect(read.pools[0].timeoutsPerSecond == -1500 && read.instance == nil && read.labels == nil)
         #expect(read.limitProblem() != nil, "read is not accepted: the limits still apply")
     }
+
+    @Test("short decimals (15 digits or fewer, no exponent) read exactly as Double's parser reads them")
+    func shortDecimals() throws {
+        var generator = SystemRandomNumberGenerator()
+        var literals = ["0", "1", "0.5", "0.82", "1.0", "0.000000000000001", "0.999999999999999", "123456789012345"]
+        for _ in 0..<2_000 {
+            let digits = Int.random(in: 1...15, using: &generator)
+            let text = String((0..<digits).map { _ in "0123456789".randomElement(using: &generator) ?? "0" })
+            let point = Int.random(in: 0...digits, using: &generator)
+            let whole = String(text.prefix(point)).drop { $0 == "0" }
+            let literal = (whole.isEmpty ? "0" : String(whole)) + (point < digits ? "." + text.dropFirst(point) : "")
+            literals.append(literal)
+        }
+        for literal in literals {
+            let text = Self.example.replacingOccurrences(of: "0.1346153846153846", with: literal)
+            let read = try #require(EngineSummary.read(Array(text.utf8)), "\(literal)")
+            #expect(read.caches[0].hitRatio == Double(literal), "\(literal)")
+            #expect(read == decoded(text), "\(literal)")
+        }
+    }
+
+    @Test("a shared summary's sort keys are the summary's own (worst pool, health, starving)")
+    func sharedSummaryKeys() throws {
+        let summary = try #require(EngineSummary.read(Array(Self.example.utf8)))
+        let shared = SharedSummary(summary)
+        #expect(shared.service == summary.service && shared.health == summary.health)
+        #expect(shared.saturation == summary.worstPool?.saturation && shared.waiters == summary.worstPool?.waiters)
+        for seconds in [-1.0, 0, 2.9, 3, 3.1, 100] {
+            #expect(shared.isStarving(after: seconds) == summary.isStarving(after: seconds), "after \(seconds) s")
+        }
+        var idle = summary
+        idle.pools = idle.pools.map { pool in
+            var pool = pool
+            pool.waiters = 0
+            return pool
+        }
+        for seconds in [-1.0, 0, 3] {
+            #expect(SharedSummary(idle).isStarving(after: seconds) == idle.isStarving(after: seconds))
+        }
+    }
 }

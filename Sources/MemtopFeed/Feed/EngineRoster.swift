@@ -20,8 +20,8 @@ struct EngineRoster: Sendable {
         var name: String
         var lastAt: Duration
         var bytes: Int
-        /// Its last summary, when it publishes them.
-        var summary: EngineSummary?
+        /// Its last summary, when it publishes them (shared with the listings made of it).
+        var summary: SharedSummary?
         /// The last ``arrivalsKept`` arrival times, oldest first once full (a ring from `nextArrival`).
         var arrivals: [Duration] = []
         var nextArrival = 0
@@ -63,8 +63,8 @@ struct EngineRoster: Sendable {
         slots[Int(index)].lastAt = now
         slots[Int(index)].bytes = bytes
         if let summary {
-            if slots[Int(index)].summary?.health != summary.health { healthChanged = true }
-            slots[Int(index)].summary = summary
+            if slots[Int(index)].summary?.summary.health != summary.health { healthChanged = true }
+            slots[Int(index)].summary = SharedSummary(summary)
         }
         Self.record(arrival: now, in: &slots[Int(index)])
     }
@@ -84,7 +84,7 @@ struct EngineRoster: Sendable {
                     silentFor: silence,
                     rate: Self.rate(heard, at: now),
                     bytes: heard.bytes,
-                    summary: heard.summary
+                    shared: heard.summary
                 )
             )
             cursor = heard.next

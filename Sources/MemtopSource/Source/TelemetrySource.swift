@@ -67,16 +67,60 @@ public struct EngineListing: Hashable, Sendable {
     public var rate: Double
     /// Size of its last message, bytes.
     public var bytes: Int
+    /// Its last summary, shared: a listing of 10,000 engines is copied from the source to the fleet table each
+    /// second, and a summary's dozen strings and arrays would be a dozen reference counts per copy.
+    package var shared: SharedSummary?
+
     /// Its last summary; nil when none came (a publisher older than summaries, heard by its snapshots).
-    public var summary: EngineSummary?
+    public var summary: EngineSummary? {
+        get { shared?.summary }
+        set { shared = newValue.map(SharedSummary.init) }
+    }
 
     public init(name: String, silentFor: Duration, rate: Double, bytes: Int, summary: EngineSummary? = nil) {
+        self.init(name: name, silentFor: silentFor, rate: rate, bytes: bytes, shared: summary.map(SharedSummary.init))
+    }
+
+    package init(name: String, silentFor: Duration, rate: Double, bytes: Int, shared: SharedSummary?) {
         self.name = name
         self.silentFor = silentFor
         self.rate = rate
         self.bytes = bytes
-        self.summary = summary
+        self.shared = shared
     }
+}
+
+/// An engine summary behind one reference, never changed once made: what a roster keeps and its listings share.
+/// It also keeps what a fleet table sorts and counts on, worked out once as it arrives, so that building the
+/// table reads a few numbers per engine instead of copying each summary out of its box.
+package final class SharedSummary: Hashable, Sendable {
+    package let summary: EngineSummary
+    package let service: String
+    package let health: Health
+    /// The worst pool's (``EngineSummary/worstPool``) leased over maximum and waiters; 0 without pools.
+    package let saturation: Double
+    package let waiters: Int
+    /// The longest time any pool's callers have been waiting, seconds (nil when none waits).
+    package let longestWait: Int?
+
+    package init(_ summary: EngineSummary) {
+        self.summary = summary
+        service = summary.service
+        health = summary.health
+        let worst = summary.worstPool
+        saturation = worst?.saturation ?? 0
+        waiters = worst?.waiters ?? 0
+        longestWait = summary.pools.lazy.filter { $0.waiters > 0 }.map(\.waitingSeconds).max()
+    }
+
+    /// ``EngineSummary/isStarving(after:)`` from the numbers kept.
+    package func isStarving(after seconds: Double) -> Bool { longestWait.map { Double($0) >= seconds } ?? false }
+
+    package static func == (lhs: SharedSummary, rhs: SharedSummary) -> Bool {
+        lhs === rhs || lhs.summary == rhs.summary
+    }
+
+    package func hash(into hasher: inout Hasher) { summary.hash(into: &hasher) }
 }
 
 /// The engine in this process (demo mode): snapshots on demand, commands applied at once.

@@ -58,14 +58,15 @@ public struct FleetEngine: Hashable, Sendable {
 
     public init(_ listing: EngineListing) {
         self.listing = listing
-        service = listing.summary?.service ?? listing.name
-        let worst = listing.summary?.worstPool
-        saturation = worst?.saturation ?? 0
-        waiters = worst?.waiters ?? 0
-        if listing.silentFor > FleetTiming.staleAfter, listing.summary != nil {
-            health = listing.summary?.health == .unhealthy ? .unhealthy : .stale
+        // Read through the shared summary: `listing.summary` would copy it at each use.
+        let summary = listing.shared
+        service = summary?.service ?? listing.name
+        saturation = summary?.saturation ?? 0
+        waiters = summary?.waiters ?? 0
+        if listing.silentFor > FleetTiming.staleAfter, summary != nil {
+            health = summary?.health == .unhealthy ? .unhealthy : .stale
         } else {
-            switch listing.summary?.health {
+            switch summary?.health {
             case nil: health = .unknown
             case .healthy: health = .healthy
             case .degraded: health = .degraded
@@ -172,7 +173,9 @@ extension AppState {
             case .unknown, .healthy: break
             }
             if heard[index].health >= .degraded { worst.append(index) }
-            if heard[index].summary?.isStarving(after: starvingAfter) == true { table.counts.starving += 1 }
+            if heard[index].listing.shared?.isStarving(after: starvingAfter) == true {
+                table.counts.starving += 1
+            }
         }
         worst.sort { (heard[$0].health, heard[$1].name) > (heard[$1].health, heard[$0].name) }
         table.worst = worst.map { heard[$0] }
