@@ -63,7 +63,7 @@ struct EngineRoster: Sendable {
         slots[Int(index)].lastAt = now
         slots[Int(index)].bytes = bytes
         if let summary {
-            if slots[Int(index)].summary?.summary.health != summary.health { healthChanged = true }
+            if slots[Int(index)].summary?.health != summary.health { healthChanged = true }
             slots[Int(index)].summary = SharedSummary(summary)
         }
         Self.record(arrival: now, in: &slots[Int(index)])

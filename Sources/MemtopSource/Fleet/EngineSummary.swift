@@ -95,8 +95,14 @@ public struct EngineSummary: Sendable, Codable, Hashable {
     public var lowestHitRatio: Double? { caches.compactMap(\.hitRatio).min() }
 
     /// Whether any pool has had callers waiting for `seconds` or longer.
-    public func isStarving(after seconds: Double) -> Bool {
-        pools.contains { $0.waiters > 0 && Double($0.waitingSeconds) >= seconds }
+    public func isStarving(after seconds: Double) -> Bool { Self.isStarving(longestWait: longestWait, after: seconds) }
+
+    /// The longest time any pool's callers have been waiting, seconds (nil when none waits).
+    package var longestWait: Int? { pools.lazy.filter { $0.waiters > 0 }.map(\.waitingSeconds).max() }
+
+    /// Whether callers waiting `longestWait` seconds (nil: none waits) are starving after `seconds`.
+    package static func isStarving(longestWait: Int?, after seconds: Double) -> Bool {
+        longestWait.map { Double($0) >= seconds } ?? false
     }
 }
 

@@ -100,7 +100,7 @@ package final class SharedSummary: Hashable, Sendable {
     /// The worst pool's (``EngineSummary/worstPool``) leased over maximum and waiters; 0 without pools.
     package let saturation: Double
     package let waiters: Int
-    /// The longest time any pool's callers have been waiting, seconds (nil when none waits).
+    /// ``EngineSummary/longestWait``.
     package let longestWait: Int?
 
     package init(_ summary: EngineSummary) {
@@ -110,11 +110,13 @@ package final class SharedSummary: Hashable, Sendable {
         let worst = summary.worstPool
         saturation = worst?.saturation ?? 0
         waiters = worst?.waiters ?? 0
-        longestWait = summary.pools.lazy.filter { $0.waiters > 0 }.map(\.waitingSeconds).max()
+        longestWait = summary.longestWait
     }
 
     /// ``EngineSummary/isStarving(after:)`` from the numbers kept.
-    package func isStarving(after seconds: Double) -> Bool { longestWait.map { Double($0) >= seconds } ?? false }
+    package func isStarving(after seconds: Double) -> Bool {
+        EngineSummary.isStarving(longestWait: longestWait, after: seconds)
+    }
 
     package static func == (lhs: SharedSummary, rhs: SharedSummary) -> Bool {
         lhs === rhs || lhs.summary == rhs.summary

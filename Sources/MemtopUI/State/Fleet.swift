@@ -157,8 +157,8 @@ extension AppState {
     }
 
     /// Groups, filters and orders the engines heard into ``fleetTable``: after the list, the filter or the
-    /// order changed. Once a second at 10,000 engines, so it sorts indices, not rows (a ``FleetEngine`` carries
-    /// its summary: copying one is a dozen reference counts), and copies each engine into the table once.
+    /// order changed. Once a second at 10,000 engines, so it groups and sorts indices into `heard`, not rows, and
+    /// copies each engine into the table once.
     mutating func refreshFleet() {
         let heard = (engines ?? []).filter { $0.silentFor <= FleetTiming.leaveAfter }.map(FleetEngine.init)
         var table = FleetTable()
