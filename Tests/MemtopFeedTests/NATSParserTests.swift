@@ -46,6 +46,31 @@ struct NATSParserTests {
         )
     }
 
+    @Test("MSG lines read from their bytes mean what the text reading gave: spaces, case, signs, long numbers")
+    func messageLines() throws {
+        var parser = NATSParser()
+        let messages = try parser.feed(
+            Array(
+                ("MsG   a.b   12   _INBOX.r   3  \r\nabc\r\n"  // extra spaces, mixed case, a reply subject
+                    + "MSG s +4 1\r\nx\r\n"  // a signed sid: not the bytes' form, the text reading takes it
+                    + "MSG s 1 0000000000000000002\r\nyz\r\n"  // 19 digits: past the bytes' limit, still 2
+                    + "MSG \u{E9}t\u{E9} 1 0\r\n\r\n").utf8  // a UTF-8 subject
+            )
+        )
+        #expect(
+            messages == [
+                .message(subject: "a.b", sid: 12, replyTo: "_INBOX.r", payload: Array("abc".utf8)),
+                .message(subject: "s", sid: 4, replyTo: nil, payload: Array("x".utf8)),
+                .message(subject: "s", sid: 1, replyTo: nil, payload: Array("yz".utf8)),
+                .message(subject: "\u{E9}t\u{E9}", sid: 1, replyTo: nil, payload: []),
+            ]
+        )
+        for line in ["MSG s 1 2 3 4\r\n", "MSG s 1 -2\r\n", "MSG s 1 2x\r\n", "MSGX s 1 2\r\n"] {
+            var strict = NATSParser()
+            #expect(throws: NATSProtocolError.self, "\(line)") { try strict.feed(Array(line.utf8)) }
+        }
+    }
+
     @Test(
         "malformed input is a protocol error, never a crash",
         arguments: [

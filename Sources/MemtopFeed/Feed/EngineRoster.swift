@@ -44,8 +44,9 @@ struct EngineRoster: Sendable {
 
     var count: Int { indexByName.count }
 
-    /// Notes a message of `bytes` from `name` at `now` (a summary, kept, when it was one).
-    mutating func hear(_ name: String, bytes: Int, at now: Duration, summary: EngineSummary? = nil) {
+    /// Notes a message of `bytes` from `name` at `now` (a summary, kept, when it was one: made outside the lock
+    /// the roster is held under).
+    mutating func hear(_ name: String, bytes: Int, at now: Duration, summary: SharedSummary? = nil) {
         forget(silentBefore: now - Self.forgetAfter)
         let index: Int32
         if let known = indexByName[name] {
@@ -64,7 +65,7 @@ struct EngineRoster: Sendable {
         slots[Int(index)].bytes = bytes
         if let summary {
             if slots[Int(index)].summary?.health != summary.health { healthChanged = true }
-            slots[Int(index)].summary = SharedSummary(summary)
+            slots[Int(index)].summary = summary
         }
         Self.record(arrival: now, in: &slots[Int(index)])
     }

@@ -246,11 +246,10 @@ final class NATSChannelHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let buffer = unwrapInboundIn(data)
         outstandingPings = 0  // any bytes prove the server alive: a PONG may wait behind a burst of messages
         do {
-            for message in try parser.feed(bytes) { handle(message, context) }
+            for message in try parser.feed(buffer.readableBytesView) { handle(message, context) }
         } catch {
             fail("protocol error: \(error)", context)
         }
