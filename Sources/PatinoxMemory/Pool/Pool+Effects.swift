@@ -70,6 +70,7 @@ extension Pool {
                 monitor.record(event.monitorEvent(source: component))
                 event.log(to: logger, pool: name)
             case .shutdownComplete:
+                state.withLockedValue { $0.shutdownDelivered = true }
                 workArrived.wake()  // run()'s loop sees the pool closed and ends
                 housekeepingWake.wake()
             }
@@ -101,7 +102,14 @@ extension Pool {
             return true
         }
         if accepted { return workArrived.wake() }
-        if case .validate(_, let answer) = work { answer.answer(false) }
+        switch work {
+        case .validate(_, let answer): answer.answer(false)
+        case .close(let connection):
+            // Nothing should come this late; if something does, its connection is still closed, not dropped.
+            let factory = factory
+            Task { await factory.close(connection) }
+        case .create, .forceClose: break
+        }
         logger.warning("work arrived after the pool stopped running", metadata: ["pool": "\(name)"])
     }
 
@@ -109,7 +117,7 @@ extension Pool {
     func takeWork() -> (batch: [Work], closed: Bool) {
         state.withLockedValue { state in
             defer { state.work.removeAll(keepingCapacity: true) }
-            return (state.work, state.machine.phase == .closed)
+            return (state.work, state.shutdownDelivered)
         }
     }
 

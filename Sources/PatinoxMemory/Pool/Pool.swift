@@ -41,6 +41,10 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         /// Work for `run()`'s task group, in the order the machine asked for it.
         var work: [Work] = []
         var runner = Runner.idle
+        /// The machine's `shutdownComplete` has been performed: every action before it (the last closes) is
+        /// queued in `work`, so `run()` may end once the queue is empty. The machine's phase alone is not
+        /// enough: it turns `closed` under the lock, and the closes are queued just after it is released.
+        var shutdownDelivered = false
         /// Said once: an acquire waits while nothing runs the pool.
         var warnedNotRunning = false
         /// The cancel signal of each connection attempt in flight.

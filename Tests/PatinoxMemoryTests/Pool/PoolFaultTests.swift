@@ -36,8 +36,12 @@ struct PoolFaultTests {
 
     @Test("the failCreates and createLatency faults act on connection attempts")
     func createFaults() async throws {
-        // A second: room for the retry after backoff on a loaded machine.
-        let pool = try makeTestPool(factory: TestFactory()) { $0.acquireTimeout = .seconds(1) }
+        // A second: room for the retry after backoff on a loaded machine. No breaker: five failed attempts come
+        // within 0.6 s (backoff 100 ms × 1.25ⁿ), and an open breaker would fail the second acquire at once.
+        let pool = try makeTestPool(factory: TestFactory()) {
+            $0.acquireTimeout = .seconds(1)
+            $0.circuitBreakerThreshold = nil
+        }
         pool.faults = PoolFaults(failCreates: true)
         await #expect {
             try await pool.acquire()

@@ -63,6 +63,33 @@ struct PoolServiceTests {
         #expect(clock.sleeperCount == 0, "no timer is left behind")
     }
 
+    /// The machine turns `closed` under the lock and its last closes are queued just after: run() used to see the
+    /// phase, end, and refuse those closes, dropping the connections unclosed (postgres-nio asserts on that).
+    @Test("shutdown while run() is busy: every connection it opened is closed, in 100 rounds")
+    func shutdownClosesEverything() async throws {
+        var configuration = PoolConfiguration()
+        configuration.minimumConnections = 8
+        configuration.maximumConnections = 8
+        configuration.initialConnections = 8
+        configuration.housekeepingInterval = .milliseconds(1)
+        for round in 0..<100 {
+            let factory = TestFactory()
+            let pool = try Pool(name: "svc", configuration: configuration, factory: factory)
+            let running = Task { try await pool.run() }
+            let opened = await eventually(30) { pool.status().idle == 8 }  // a loaded CI machine: seconds, not ms
+            #expect(opened, "round \(round): \(pool.status())")
+            async let churn: Void = {
+                for _ in 0..<20 { if let lease = pool.tryAcquire() { pool.release(lease) } }
+            }()
+            await pool.shutdown(deadline: .seconds(1))
+            await churn
+            try await running.value
+            let (created, closed) = (factory.created, factory.closed.count)
+            #expect(created == closed, "round \(round): \(created) opened, \(closed) closed")
+            if created != closed || !opened { break }
+        }
+    }
+
     @Test("a pool nobody runs: a waiting acquire logs why once; shutdown() runs the closes itself")
     func notRunning() async throws {
         let capture = LogCapture()
