@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "MemtopSource", targets: ["MemtopSource"]),
         .library(name: "MemtopUI", targets: ["MemtopUI"]),
         .library(name: "MemtopFeed", targets: ["MemtopFeed"]),
+        // PostgreSQL through the pool; a product of its own, so an app without PostgreSQL never builds postgres-nio.
+        .library(name: "PatinoxPostgres", targets: ["PatinoxPostgres"]),
         .executable(name: "memtop", targets: ["memtop"]),
     ],
     dependencies: [
@@ -27,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CPatinoxShims"),
@@ -83,6 +86,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        // A ConnectionFactory over postgres-nio's PostgresConnection; PatinoxMemory itself stays free of it.
+        .target(
+            name: "PatinoxPostgres",
+            dependencies: [
+                "PatinoxMemory",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .systemLibrary(name: "CNCurses"),
@@ -205,6 +219,16 @@ let package = Package(
                 "PatinoxMemory", "MemtopTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // The pool against a real PostgreSQL (started by .ci/run; POSTGRES_PORT says where).
+        .testTarget(
+            name: "PatinoxPostgresTests",
+            dependencies: [
+                "PatinoxPostgres", "PatinoxMemory", "MemtopTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The pool's state machine explored exhaustively within bounds: a model checker (issue #15 §5).

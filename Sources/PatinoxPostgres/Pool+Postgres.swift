@@ -1,0 +1,32 @@
+import PatinoxMemory
+import PostgresNIO
+
+extension Pool where Factory == PostgresConnectionFactory {
+    /// Leases a connection for `body`, as ``PatinoxMemory/Pool/withConnection(isolation:_:)`` does, and turns what
+    /// postgres-nio throws into a ``PatinoxMemory/PatinoxError`` (code `database-failed`, operation `query`, the
+    /// server's SQLSTATE and message in the cause chain: ``PostgresServerError``). A connection the error shows
+    /// broken is replaced; the pool's own errors (an acquire timeout, an open breaker) and the body's other
+    /// errors come out as they are.
+    ///
+    /// A leased connection the server has already closed (it went down, or ended the session while the
+    /// connection sat idle) is replaced before `body` sees it: postgres-nio 1.33.2 can leave a query on a
+    /// connection closing under it waiting for ever.
+    public func withConnection<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        var lease = try await acquire()
+        while lease.connection.isClosed {
+            release(lease, discard: true)
+            lease = try await acquire()
+        }
+        do {
+            let result = try await body(lease.connection)
+            release(lease)
+            return result
+        } catch {
+            release(lease, discard: PostgresConnectionFactory.meansBrokenConnection(error) || lease.connection.isClosed)
+            throw error is PSQLError ? PatinoxError.postgres(error, name: name, operation: "query") : error
+        }
+    }
+}
