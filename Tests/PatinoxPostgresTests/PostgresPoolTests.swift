@@ -84,7 +84,8 @@ extension PostgresSuites {
                 }
             }
             let sessions =
-                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%/* terminated */%' AND pid <> pg_backend_pid()"
+                "SELECT count(*) FROM pg_stat_activity "
+                + "WHERE query LIKE '%/* terminated */%' AND pid <> pg_backend_pid()"
             #expect(
                 await eventually(10) {
                     ((try? await admin.query(PostgresQuery(unsafeSQL: sessions), logger: logger).collect().first?
