@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -39,6 +40,18 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "Sources/CacheWorkload"
+        ),
+        // Pool<PostgresConnectionFactory> beside postgres-nio's PostgresClient on a real server (postgres/compare.py).
+        .executableTarget(
+            name: "PostgresCompare",
+            dependencies: [
+                .product(name: "PatinoxMemory", package: rootPackage),
+                .product(name: "PatinoxPostgres", package: rootPackage),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/PostgresCompare"
         ),
         benchmarkTarget("ResourceBenchmarks"),
         benchmarkTarget(
