@@ -24,4 +24,22 @@ struct FormatTests {
         )
         #expect(Format.nanoseconds(-1e300).hasSuffix("ns") && Format.percent(.infinity) == "∞%")
     }
+
+    @Test("event ages read as time ago, never as negative numbers; huge and broken ages do not trap")
+    func ages() {
+        #expect(Format.age(seconds: 0) == "now" && Format.age(seconds: 0.04) == "now")
+        #expect(Format.age(seconds: 4.04) == "4.0s ago" && Format.age(seconds: 59.9) == "59.9s ago")
+        #expect(Format.age(seconds: 125) == "2m05s ago" && Format.age(seconds: 11_220) == "3h07m ago")
+        #expect(Format.age(seconds: -3) == "now" && Format.age(seconds: .nan) == "now")
+        #expect(Format.age(seconds: .infinity) == "long ago" && Format.age(seconds: 1e300).hasSuffix("m ago"))
+    }
+
+    @Test("an acquire served at once reads <1µs, not 0ns; before any acquire, a dash")
+    func waits() {
+        #expect(Format.wait(.zero, samples: 10) == "<1µs" && Format.wait(.nanoseconds(999), samples: 1) == "<1µs")
+        #expect(
+            Format.wait(.microseconds(12), samples: 1) == "12µs" && Format.wait(.milliseconds(4), samples: 3) == "4.0ms"
+        )
+        #expect(Format.wait(.zero, samples: 0) == "—")
+    }
 }

@@ -63,7 +63,9 @@ struct ScreenTests {
             _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
             let text = Screen.render(state, glyphs: .unicode).text
             #expect(text.contains("×287 load failed after 13 µs"))
-            #expect(!state.isCompact ? text.contains("   -0.0s cache/stock") : text.contains("cache/stock load-failed"))
+            #expect(
+                !state.isCompact ? text.contains("      now cache/stock") : text.contains("cache/stock load-failed")
+            )
             #expect(Screen.render(state, glyphs: .ascii).text.contains("x287 load failed after 13 us"))
         }
     }
@@ -84,6 +86,17 @@ struct ScreenTests {
         let detail = Screen.render(state, glyphs: .unicode)
         let (same, diff) = try matchesGolden(detail, "detail-pool-120x40")
         #expect(same, "\(diff)")
+    }
+
+    @Test("a one-shot fault (kill-connections) has no duration in the menu and asks to act now, once")
+    func oneShotFault() throws {
+        var state = try state("steady")
+        _ = state.press(.character("f"), .down, .down, .down, .down)
+        let menu = Screen.render(state, glyphs: .unicode).text
+        #expect(menu.contains("▶ kill-connections") && menu.contains("Duration: once, at once"), "\(menu)")
+        _ = state.press(.enter)
+        let confirm = Screen.render(state, glyphs: .unicode).text
+        #expect(confirm.contains("Inject kill-connections into 'db' now (once)?") && !confirm.contains(" s?"))
     }
 
     @Test("--ascii (or a non-UTF-8 locale) draws only ASCII")

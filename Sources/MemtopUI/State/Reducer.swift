@@ -297,7 +297,9 @@ extension AppState {
             )
             mode = .confirm(
                 PendingCommand(
-                    prompt: "Inject \(menu.kind.rawValue) into '\(menu.target)' for \(Int(menu.durationSeconds)) s?",
+                    prompt: menu.kind.isOneShot
+                        ? "Inject \(menu.kind.rawValue) into '\(menu.target)' now (once)?"
+                        : "Inject \(menu.kind.rawValue) into '\(menu.target)' for \(Int(menu.durationSeconds)) s?",
                     command: command
                 )
             )

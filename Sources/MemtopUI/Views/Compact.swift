@@ -36,8 +36,9 @@ extension Painter {
         switch panel {
         case .pools:
             guard let pool = snapshot.pools.first(where: { $0.name == name }) else { return name }
+            let p99 = Format.wait(pool.acquireLatency.p99, samples: pool.acquireLatency.count)
             return "\(name) \(pool.leased)/\(pool.total)/\(pool.maximum) wait \(pool.waiters) "
-                + "p99 \(Format.duration(pool.acquireLatency.p99)) tmo \(pool.counters.timedOut)"
+                + "p99 \(p99) tmo \(pool.counters.timedOut)"
                 + (pool.circuitOpen ? " BREAKER" : "")
         case .caches:
             guard let cache = snapshot.caches.first(where: { $0.name == name }) else { return name }

@@ -43,10 +43,11 @@ extension Painter {
             maxWidth: state.width
         )
         let latency = pool.acquireLatency
+        let wait = { (value: Duration) in Format.wait(value, samples: latency.count) }
         canvas.put(
-            " acquire p50 \(Format.duration(latency.p50))  p90 \(Format.duration(latency.p90))  "
-                + "p99 \(Format.duration(latency.p99))  p99.9 \(Format.duration(latency.p999))  "
-                + "max \(Format.duration(latency.max))  breaker \(pool.circuitOpen ? "OPEN" : "closed")",
+            " acquire p50 \(wait(latency.p50))  p90 \(wait(latency.p90))  "
+                + "p99 \(wait(latency.p99))  p99.9 \(wait(latency.p999))  "
+                + "max \(wait(latency.max))  breaker \(pool.circuitOpen ? "OPEN" : "closed")",
             x: 0,
             y: y + 1,
             maxWidth: state.width

@@ -46,6 +46,23 @@ enum Format {
         nanoseconds(value.inSeconds * 1e9)
     }
 
+    /// An acquire's wait: as ``duration(_:)``, but "<1µs" under a microsecond and "—" before any acquire. A
+    /// pool records the acquires it serves at once (no wait, well under a microsecond) as zero, and "0ns"
+    /// would read as no data.
+    static func wait(_ value: Duration, samples: UInt64) -> String {
+        samples == 0 ? "—" : value < .microseconds(1) ? "<1µs" : duration(value)
+    }
+
+    /// How long ago an event happened: "now", "4.0s ago", "2m05s ago", "3h07m ago".
+    static func age(seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0.05 else { return seconds == .infinity ? "long ago" : "now" }
+        if seconds < 60 { return "\(tenths(seconds))s ago" }
+        let minutes = Int(min(seconds, 3.6e9) / 60)
+        let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
+        if minutes < 60 { return "\(minutes)m\(two(Int(seconds) % 60))s ago" }
+        return "\(minutes / 60)h\(two(minutes % 60))m ago"
+    }
+
     /// 0.781 → "78.1%".
     static func percent(_ value: Double) -> String { tenths(value * 100) + "%" }
 

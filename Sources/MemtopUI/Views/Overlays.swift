@@ -78,7 +78,8 @@ extension Painter {
             lines.append((marker + kind.rawValue, CellStyle(index == menu.selected ? .selected : .text)))
         }
         lines.append(("", .text))
-        lines.append(("Duration: ◀ \(Int(menu.durationSeconds)) s ▶", CellStyle(.title)))
+        let duration = menu.kind.isOneShot ? "once, at once" : "◀ \(Int(menu.durationSeconds)) s ▶"
+        lines.append(("Duration: \(duration)", CellStyle(.title)))
         lines.append(("↑↓ kind · ←→ duration · Enter inject · Esc cancel", CellStyle(.dim)))
         dialog(title: "Inject a fault", lines: lines)
     }

@@ -31,8 +31,8 @@ extension Painter {
                 ]),
                 .plain("\(pool.leased)/\(pool.idle)/\(pool.maximum)"),
                 .text(String(pool.waiters), CellStyle(pool.waiters > 0 ? .warn : .text, bold: pool.waiters > 0)),
-                .plain(Format.duration(pool.acquireLatency.p50)),
-                .plain(Format.duration(pool.acquireLatency.p99)),
+                .plain(Format.wait(pool.acquireLatency.p50, samples: pool.acquireLatency.count)),
+                .plain(Format.wait(pool.acquireLatency.p99, samples: pool.acquireLatency.count)),
                 .text(Format.count(pool.counters.timedOut), CellStyle(pool.counters.timedOut > 0 ? .warn : .text)),
                 .text(Format.count(failed), CellStyle(failed > 0 ? .bad : .text)),
                 .plain(Format.count(pool.counters.replaced)),
@@ -147,7 +147,7 @@ extension Painter {
             let age = event.at > now ? 0 : Double(now - event.at) / 1e9
             let right = rect.x + rect.width - 1
             var x = canvas.put(
-                Format.right("-" + Format.tenths(age) + "s", 8) + " ",
+                Format.right(Format.age(seconds: age), 9) + " ",
                 x: rect.x + 1,
                 y: y,
                 style: CellStyle(.dim)

@@ -6,7 +6,8 @@ extension Scenario {
     public static let builtinText = #"""
         # memtop demo scenario: steady traffic (the default, compiled into memtop).
         # A small service: a cache in front of a database pool, a guarded scratch resource per request and reads
-        # from a memory-mapped table. Traffic rises and falls gently; nothing fails.
+        # from a memory-mapped table. Traffic rises and falls gently; nothing fails, but the pool works: its
+        # occupancy follows the traffic and noon's bursts make the odd request wait. The cache warms from empty.
         name = "steady"
         description = "Steady traffic through a healthy pool and a warm cache"
         seed = 1
@@ -15,20 +16,20 @@ extension Scenario {
         [pool]
         name = "db"
         minimum = 2
-        maximum = 8
+        maximum = 6
         acquire_timeout_ms = 2000
         connect_ms = 5
 
         [backend]
-        latency_median_ms = 2
-        latency_p99_ms = 8
+        latency_median_ms = 8
+        latency_p99_ms = 40
         failure_rate = 0.0
 
         [cache]
         name = "users"
         policy = "lru"
         maximum_count = 2000
-        key_space = 10000
+        key_space = 20000
         zipf_alpha = 0.9
 
         [guards]
@@ -41,20 +42,20 @@ extension Scenario {
         [[phase]]
         name = "morning"
         duration_seconds = 20
-        rate = 200
+        rate = 300
         concurrency = 8
 
         [[phase]]
         name = "noon"
         duration_seconds = 20
-        rate = 400
-        concurrency = 12
+        rate = 900
+        concurrency = 16
 
         [[phase]]
         name = "evening"
         duration_seconds = 20
-        rate = 250
-        concurrency = 8
+        rate = 400
+        concurrency = 10
         """#
 
     /// ``builtinText`` parsed: what `memtop` runs when no scenario is named.

@@ -105,6 +105,15 @@ public enum FaultKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Drops the mapping's resident pages (madvise DONTNEED) at once.
     case dropResidentPages = "drop-resident-pages"
 
+    /// Whether the fault acts once, at once (kill connections, flush, drop resident pages), so a duration
+    /// means nothing for it; the others last for the duration they are given.
+    public var isOneShot: Bool {
+        switch self {
+        case .killConnections, .flush, .dropResidentPages: true
+        default: false
+        }
+    }
+
     /// The kind of component the fault applies to.
     public var component: ComponentKind {
         switch self {
