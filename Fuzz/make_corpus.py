@@ -49,6 +49,15 @@ def extremes(snapshot, value, stamp):
             pool[key] = value
         pool["counters"] = {key: value for key in pool["counters"]}
         pool["acquireLatency"] = {key: UINT64_MAX for key in pool["acquireLatency"]}
+        if "leases" in pool:
+            leases = pool["leases"]
+            leases["ageCounts"] = [value] * len(leases["ageCounts"])
+            leases["overThreshold"] = value
+            leases["leakThreshold"] = UINT64_MAX
+            for lease in leases["oldest"]:
+                lease["age"], lease["line"] = UINT64_MAX, value
+            for site in leases["overThresholdSites"]:
+                site["line"], site["count"] = value, value
     for cache in result["caches"]:
         for key in ["count", "weight", "maximumCount", "shards"]:
             cache[key] = value

@@ -24,7 +24,8 @@ struct SnapshotLimitsTests {
                 circuitOpen: false,
                 consecutiveCreateFailures: 0,
                 counters: PoolCounters(),
-                acquireLatency: LatencySummary()
+                acquireLatency: LatencySummary(),
+                leases: LeaseReport()
             )
         ]
         snapshot.mappings = [
@@ -52,6 +53,7 @@ struct SnapshotLimitsTests {
     enum Forgery: CaseIterable, Sendable {
         case negativeCounter, hugeMaximum, hugeLatencyCount, residentBeyondPages, regionOver100, hugeEventCount
         case escapeInMessage, controlInName, emptyEngine, tooManyPools, notANumberFraction
+        case tooManyLeases, escapeInLeaseTask, negativeLeaseLine, tooManyAgeBuckets, negativeOverThreshold
 
         var expected: String {
             switch self {
@@ -66,6 +68,11 @@ struct SnapshotLimitsTests {
             case .emptyEngine: "engine is empty"
             case .tooManyPools: "pools has 10001 entries"
             case .notANumberFraction: "caches[users].windowFraction is nan"
+            case .tooManyLeases: "pools[db].leases.oldest has 17 entries, more than 16"
+            case .escapeInLeaseTask: "pools[db].leases.oldest[0].task holds the control character U+1b"
+            case .negativeLeaseLine: "pools[db].leases.oldest[0].line is -1"
+            case .tooManyAgeBuckets: "pools[db].leases.ageCounts has 17 entries, more than 16"
+            case .negativeOverThreshold: "pools[db].leases.overThresholdSites[0].count is -5"
             }
         }
 
@@ -81,6 +88,17 @@ struct SnapshotLimitsTests {
             case .controlInName: snapshot.pools[0].name = "db\u{7}"
             case .emptyEngine: snapshot.engine = ""
             case .tooManyPools: snapshot.pools = Array(repeating: snapshot.pools[0], count: 10_001)
+            case .tooManyLeases:
+                snapshot.pools[0].leases?.oldest = Array(repeating: SnapshotLimitsTests.lease, count: 17)
+            case .escapeInLeaseTask:
+                snapshot.pools[0].leases?.oldest = [SnapshotLimitsTests.lease]
+                snapshot.pools[0].leases?.oldest[0].task = "\u{1B}]0;owned\u{7}"
+            case .negativeLeaseLine:
+                snapshot.pools[0].leases?.oldest = [SnapshotLimitsTests.lease]
+                snapshot.pools[0].leases?.oldest[0].line = -1
+            case .tooManyAgeBuckets: snapshot.pools[0].leases?.ageCounts = Array(repeating: 1, count: 17)
+            case .negativeOverThreshold:
+                snapshot.pools[0].leases?.overThresholdSites = [LeaseSiteCount(file: "A.swift", line: 1, count: -5)]
             case .notANumberFraction:
                 snapshot.caches = [
                     CacheStatus(
@@ -100,6 +118,8 @@ struct SnapshotLimitsTests {
             }
         }
     }
+
+    static let lease = LeaseInfo(connection: "#0.1", age: .seconds(1), file: "M/F.swift", line: 3, task: "t")
 
     @Test("each forged value is rejected with its path", arguments: Forgery.allCases)
     func forged(_ forgery: Forgery) {

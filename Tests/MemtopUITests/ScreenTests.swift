@@ -88,6 +88,55 @@ struct ScreenTests {
         #expect(same, "\(diff)")
     }
 
+    @Test("the lease inspector: the pools table's oldest lease, the detail's list oldest first, leaks flagged")
+    func leaseInspector() throws {
+        var state = try state("steady")
+        var snapshot = try fixture("steady-2")
+        var report = LeaseReport()
+        report.leakThreshold = .seconds(30)
+        report.oldest = [
+            LeaseInfo(
+                connection: "#4.17",
+                age: .seconds(95),
+                file: "Shop/OrderService.swift",
+                line: 88,
+                task: "checkout 12",
+                overThreshold: true
+            ),
+            LeaseInfo(connection: "#0.903", age: .seconds(2), file: "Shop/Search.swift", line: 31, retiring: true),
+            LeaseInfo(connection: "#2.44", age: .milliseconds(300), file: "", line: 0),
+        ]
+        report.ageCounts = [1, 1, 0, 1, 0]
+        report.overThreshold = 1
+        report.overThresholdSites = [LeaseSiteCount(file: "Shop/OrderService.swift", line: 88, count: 1)]
+        snapshot.pools[0].leased = 3
+        snapshot.pools[0].leases = report
+        _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
+        let main = Screen.render(state, glyphs: .unicode).text
+        #expect(main.contains("oldest") && main.contains("1m35s"), "\(main)")
+        #expect(main.contains("1 lease > 30s at OrderService.swift:88"), "\(main)")
+        _ = state.press(.enter)
+        let detail = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(detail, "detail-leases-120x40")
+        #expect(same, "\(diff)")
+        let text = detail.text
+        #expect(text.contains("leases: 3 held, oldest first · ages <1s 1, <10s 1, <10m 1"), "\(text)")
+        #expect(text.contains("1 over the 30s leak threshold, 1 at OrderService.swift:88"))
+        let rows = detail.lines.filter { $0.contains("#4.17") || $0.contains("#0.903") || $0.contains("#2.44") }
+        #expect(rows.count == 3)
+        #expect(rows[0].contains("1m35s") && rows[0].contains("Shop/OrderService.swift:88"))
+        #expect(rows[0].contains("checkout 12") && rows[0].contains("over leak threshold"))
+        #expect(rows[1].contains("closes on return") && rows[1].contains("—"))
+        #expect(rows[2].contains("<1s") && rows[2].contains(" ? "))
+        _ = state.reduce(.resize(width: 80, height: 24))
+        let narrow = Screen.render(state, glyphs: .unicode)
+        let (sameNarrow, diffNarrow) = try matchesGolden(narrow, "detail-leases-80x24")
+        #expect(sameNarrow, "\(diffNarrow)")
+        #expect(narrow.lines.allSatisfy { $0.count <= 80 })
+        #expect(narrow.text.contains("#4.17") && narrow.text.contains("…op/OrderService.swift:88"))
+        #expect(narrow.text.contains("1 over the 30s leak threshold, 1 at OrderService.swift:88"), "wraps, not cut")
+    }
+
     @Test("a one-shot fault (kill-connections) has no duration in the menu and asks to act now, once")
     func oneShotFault() throws {
         var state = try state("steady")

@@ -30,6 +30,31 @@ struct WarningRuleTests {
         #expect(LeakedLease().check(pool, &gone) == nil)
     }
 
+    @Test("leases held past the threshold: the warning names their site and lasts while they are held")
+    func leakedLeaseNamesItsSite() throws {
+        var pool = try #require(try fixture("steady-1").pools.first)
+        var report = LeaseReport()
+        report.leakThreshold = .seconds(30)
+        report.overThreshold = 3
+        report.overThresholdSites = [LeaseSiteCount(file: "Shop/OrderService.swift", line: 88, count: 3)]
+        pool.leases = report
+        var now = context(nil, now: .seconds(100), WarningTrackers())
+        #expect(LeakedLease().check(pool, &now)?.text == "3 leases > 30s at OrderService.swift:88")
+        report.overThreshold = 5
+        report.overThresholdSites.append(LeaseSiteCount(file: "Shop/Report.swift", line: 7, count: 2))
+        pool.leases = report
+        var later = context(nil, now: .seconds(500), now.trackers)
+        #expect(LeakedLease().check(pool, &later)?.text == "5 leases > 30s, 3 at OrderService.swift:88")
+        report.overThreshold = 1
+        report.overThresholdSites = [LeaseSiteCount(file: "Shop/Report.swift", line: 7, count: 1)]
+        pool.leases = report
+        #expect(LeakedLease().check(pool, &later)?.text == "1 lease > 30s at Report.swift:7")
+        report.overThreshold = 0
+        report.overThresholdSites = []
+        pool.leases = report
+        #expect(LeakedLease().check(pool, &later) == nil, "released: the warning goes")
+    }
+
     @Test("a pool starves only after its waiters have waited long enough; the clock restarts when they go")
     func starvingPool() throws {
         var pool = try #require(try fixture("steady-1").pools.first)

@@ -17,6 +17,8 @@ public enum SnapshotLimits {
     public static let maximumTextLength = 4_096
     /// Regions of a mapping's residency map.
     public static let maximumRegions = 4_096
+    /// Age buckets of a pool's lease report (an engine sends ``LeaseReport/ageBucketBounds`` + 1).
+    public static let maximumAgeBuckets = 16
     /// The longest latency a summary may report: a day.
     public static let maximumLatency = Duration.seconds(86_400)
 }
@@ -130,6 +132,34 @@ struct SnapshotCheck {
                 count(value, "\(at).counters.\(field)")
             }
             latency(pool.acquireLatency, "\(at).acquireLatency")
+            if let leases = pool.leases { self.leases(leases, "\(at).leases") }
+        }
+    }
+
+    /// A pool's lease report: the lists no longer than an engine makes them, every count and text bounded.
+    mutating func leases(_ report: LeaseReport, _ at: String) {
+        list(report.oldest.count, "\(at).oldest", limit: LeaseReport.maximumListed)
+        list(report.ageCounts.count, "\(at).ageCounts", limit: SnapshotLimits.maximumAgeBuckets)
+        list(report.overThresholdSites.count, "\(at).overThresholdSites", limit: LeaseReport.maximumSites)
+        count(report.overThreshold, "\(at).overThreshold")
+        for (index, value) in report.ageCounts.enumerated() { count(value, "\(at).ageCounts[\(index)]") }
+        for (index, lease) in report.oldest.enumerated() where problem == nil {
+            text(lease.connection, "\(at).oldest[\(index)].connection", limit: 64, allowing: [])
+            text(lease.file, "\(at).oldest[\(index)].file", limit: SnapshotLimits.maximumNameLength, allowing: [])
+            count(lease.line, "\(at).oldest[\(index)].line")
+            if let task = lease.task {
+                text(task, "\(at).oldest[\(index)].task", limit: SnapshotLimits.maximumNameLength, allowing: [])
+            }
+        }
+        for (index, site) in report.overThresholdSites.enumerated() where problem == nil {
+            text(
+                site.file,
+                "\(at).overThresholdSites[\(index)].file",
+                limit: SnapshotLimits.maximumNameLength,
+                allowing: []
+            )
+            count(site.line, "\(at).overThresholdSites[\(index)].line")
+            count(site.count, "\(at).overThresholdSites[\(index)].count")
         }
     }
 

@@ -110,15 +110,29 @@ struct StarvingPool: WarningRule {
     }
 }
 
-/// A pool that reported a lease held past its leak threshold (shown for 10 s).
+/// A pool holding leases past its leak threshold, named by where they were taken ("3 leases > 30s at
+/// Orders.swift:88", for as long as they are held); from an engine without lease reports, one whose leak count
+/// went up (shown for 10 s).
 struct LeakedLease: WarningRule {
     func check(_ pool: PoolStatus, _ context: inout LintContext) -> Warning? {
+        if let report = pool.leases, report.overThreshold > 0, let threshold = report.leakThreshold {
+            return Warning(panel: .pools, name: pool.name, text: Self.text(report, threshold: threshold))
+        }
         let before = context.previousPools[pool.name]?.counters.leaks ?? pool.counters.leaks
         return context.recent(
             WarningTrackers.leakKey + pool.name,
             raised: pool.counters.leaks > before,
             Warning(panel: .pools, name: pool.name, text: "lease held past the leak threshold")
         )
+    }
+
+    /// "1 lease > 30s at Orders.swift:88", or "5 leases > 30s, 3 at Orders.swift:88" when they come from
+    /// several sites.
+    static func text(_ report: LeaseReport, threshold: Duration) -> String {
+        let count = report.overThreshold
+        let head = "\(count) lease\(count == 1 ? "" : "s") > \(Format.bound(threshold))"
+        guard let site = report.overThresholdSites.first else { return head }
+        return site.count == count ? "\(head) at \(site.site)" : "\(head), \(site.count) at \(site.site)"
     }
 }
 

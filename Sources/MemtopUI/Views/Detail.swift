@@ -12,15 +12,17 @@ extension Painter {
             style: CellStyle(.title, bold: true)
         )
         let series: DetailSeries
+        var graphTop = top + 4
         if panel == .pools, let pool = snapshot.pools.first(where: { $0.name == name }) {
             series = drawNumbers(of: pool, y: top + 1)
+            graphTop = drawLeases(of: pool, y: top + 3) + 2
         } else if let cache = snapshot.caches.first(where: { $0.name == name }) {
             series = drawNumbers(of: cache, y: top + 1)
         } else {
             canvas.put(" '\(name)' is gone from the engine", x: 0, y: top + 1, style: CellStyle(.warn))
             return
         }
-        drawHistory(series, top: top + 4)
+        drawHistory(series, top: graphTop)
     }
 
     /// What the detail graph draws: the values, their full scale and how the axis is labelled.

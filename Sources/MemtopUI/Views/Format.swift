@@ -56,11 +56,32 @@ enum Format {
     /// How long ago an event happened: "now", "4.0s ago", "2m05s ago", "3h07m ago".
     static func age(seconds: Double) -> String {
         guard seconds.isFinite, seconds >= 0.05 else { return seconds == .infinity ? "long ago" : "now" }
-        if seconds < 60 { return "\(tenths(seconds))s ago" }
+        return span(seconds: seconds) + " ago"
+    }
+
+    /// A span of at least a second: "4.0s", "2m05s", "3h07m".
+    static func span(seconds: Double) -> String {
+        guard seconds.isFinite else { return "∞" }
+        if seconds < 60 { return "\(tenths(max(seconds, 0)))s" }
         let minutes = Int(min(seconds, 3.6e9) / 60)
         let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
-        if minutes < 60 { return "\(minutes)m\(two(Int(seconds) % 60))s ago" }
-        return "\(minutes / 60)h\(two(minutes % 60))m ago"
+        if minutes < 60 { return "\(minutes)m\(two(Int(seconds) % 60))s" }
+        return "\(minutes / 60)h\(two(minutes % 60))m"
+    }
+
+    /// How long a lease has been held: "<1s", "4.0s", "2m05s" (a pool stamps leases to within its
+    /// housekeeping interval, so nothing finer than a second is shown).
+    static func held(_ value: Duration) -> String {
+        value < .seconds(1) ? "<1s" : span(seconds: value.inSeconds)
+    }
+
+    /// A threshold or a bound, as short as it goes: "250ms", "30s", "10m", "1.5s".
+    static func bound(_ value: Duration) -> String {
+        let milliseconds = value.wholeMilliseconds
+        if milliseconds < 1_000 { return "\(max(milliseconds, 0))ms" }
+        if milliseconds % 60_000 == 0 { return "\(milliseconds / 60_000)m" }
+        if milliseconds % 1_000 == 0 { return "\(milliseconds / 1_000)s" }
+        return span(seconds: value.inSeconds)
     }
 
     /// 0.781 → "78.1%".
@@ -83,6 +104,14 @@ enum Format {
     static func fit(_ text: String, _ width: Int) -> String {
         guard width > 0 else { return "" }
         if text.count > width { return String(text.prefix(max(width - 1, 0))) + "…" }
+        return text + String(repeating: " ", count: width - text.count)
+    }
+
+    /// `text` cut from the left or padded to exactly `width` characters (cut text starts with "…"): for paths,
+    /// whose end says most.
+    static func fitTail(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        if text.count > width { return "…" + String(text.suffix(max(width - 1, 0))) }
         return text + String(repeating: " ", count: width - text.count)
     }
 

@@ -10,6 +10,7 @@ extension Painter {
             ColumnSpec(title: "occupancy", width: 0, priority: 0, minimum: 10),
             ColumnSpec(title: "leased/idle/max", width: 15, priority: 0, alignRight: true),
             ColumnSpec(title: "wait", width: 5, priority: 0, alignRight: true),
+            ColumnSpec(title: "oldest", width: 6, priority: 2, alignRight: true),
             ColumnSpec(title: "p50", width: 7, priority: 3, alignRight: true),
             ColumnSpec(title: "p99", width: 7, priority: 1, alignRight: true),
             ColumnSpec(title: "timeout", width: 7, priority: 1, alignRight: true),
@@ -31,6 +32,7 @@ extension Painter {
                 ]),
                 .plain("\(pool.leased)/\(pool.idle)/\(pool.maximum)"),
                 .text(String(pool.waiters), CellStyle(pool.waiters > 0 ? .warn : .text, bold: pool.waiters > 0)),
+                Self.oldestLease(pool.leases),
                 .plain(Format.wait(pool.acquireLatency.p50, samples: pool.acquireLatency.count)),
                 .plain(Format.wait(pool.acquireLatency.p99, samples: pool.acquireLatency.count)),
                 .text(Format.count(pool.counters.timedOut), CellStyle(pool.counters.timedOut > 0 ? .warn : .text)),
@@ -40,6 +42,15 @@ extension Painter {
                 .spark(state.history.leased[pool.name] ?? [], maximum: total),
             ]
         }
+    }
+
+    /// The pools table's "oldest" cell: how long the oldest lease has been held, red past the leak threshold.
+    static func oldestLease(_ report: LeaseReport?) -> ColumnContent {
+        guard let oldest = report?.oldest.first else { return .text("—", CellStyle(.dim)) }
+        return .text(
+            Format.held(oldest.age),
+            CellStyle(oldest.overThreshold ? .bad : .text, bold: oldest.overThreshold)
+        )
     }
 
     mutating func drawCaches() {

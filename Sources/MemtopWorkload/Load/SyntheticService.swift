@@ -143,7 +143,8 @@ public final class SyntheticService: Sendable {
         let end = start + phase.duration
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<phase.concurrency {
-                group.addTask {
+                // Named, so that memtop's lease inspector says which worker holds a connection.
+                group.addTask(name: "worker \(worker)") {
                     // Stagger the workers over one interval so the rate is smooth, not in bursts.
                     await self.paced(
                         from: start + interval * (Double(worker) / Double(phase.concurrency)),

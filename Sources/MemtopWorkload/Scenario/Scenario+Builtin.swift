@@ -19,6 +19,8 @@ extension Scenario {
         maximum = 6
         acquire_timeout_ms = 2000
         connect_ms = 5
+        # A lease held 5 s is a leak here (requests take milliseconds): try the hold-leases fault.
+        leak_threshold_ms = 5000
 
         [backend]
         latency_median_ms = 8

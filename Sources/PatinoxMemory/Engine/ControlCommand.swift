@@ -91,6 +91,8 @@ public enum FaultKind: String, Sendable, Hashable, Codable, CaseIterable {
     case createLatency = "create-latency"
     /// Kills `amount` connections (default 1) at once.
     case killConnections = "kill-connections"
+    /// Takes `amount` connections (default 1) and holds them for the duration, as a leaking caller would.
+    case holdLeases = "hold-leases"
     // Caches
     /// Removes every entry at once.
     case flush
@@ -117,7 +119,7 @@ public enum FaultKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// The kind of component the fault applies to.
     public var component: ComponentKind {
         switch self {
-        case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .killConnections: .pool
+        case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .killConnections, .holdLeases: .pool
         case .flush, .missStorm, .squeeze: .cache
         case .cleanupFailures: .resourceGuard
         case .dropResidentPages: .mappedFile

@@ -66,7 +66,8 @@ extension Engine {
     /// Faults that stay until something clears them (the others act once, or clear themselves).
     private static func lasts(_ kind: FaultKind) -> Bool {
         switch kind {
-        case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .cleanupFailures, .missStorm, .squeeze:
+        case .failHealthChecks, .failCreates, .acquireLatency, .createLatency, .holdLeases, .cleanupFailures,
+            .missStorm, .squeeze:
             true
         case .killConnections, .flush, .dropResidentPages: false
         }
@@ -93,6 +94,8 @@ extension Engine {
             throw reject("amount \(amount) ms is outside 0…60000", "give a latency in milliseconds up to a minute.")
         case .killConnections where !(1...100_000).contains(amount):
             throw reject("amount \(amount) is outside 1…100000", "kill at least one connection.")
+        case .holdLeases where !(1...1_000).contains(amount):
+            throw reject("amount \(amount) is outside 1…1000", "hold between one and a thousand connections.")
         default: return
         }
     }

@@ -64,7 +64,7 @@ extension Pool: EngineMember {
         case .resize(let minimum, let maximum):
             try resize(minimum: minimum, maximum: maximum)
             return "resized to \(minimum)…\(maximum)"
-        case .inject(let kind, let amount, _):
+        case .inject(let kind, let amount, let duration):
             var faults = faults
             switch kind {
             case .failHealthChecks: faults.failHealthChecks = true
@@ -72,6 +72,12 @@ extension Pool: EngineMember {
             case .acquireLatency: faults.acquireLatency = .milliseconds(amount ?? 100)
             case .createLatency: faults.createLatency = .milliseconds(amount ?? 500)
             case .killConnections: return "killed \(kill(Int(amount ?? 1))) connection(s)"
+            case .holdLeases:
+                // A new injection replaces the last one, as for every fault: a peer cannot pile holds up.
+                let count = Int(amount ?? 1)
+                releaseHeldLeases()
+                holdLeases(count, for: duration)
+                return "holding \(count) connection(s) for \(duration.humanReadable)"
             default: throw Engine.unsupported(kind.rawValue, "a pool")
             }
             self.faults = faults
@@ -79,7 +85,10 @@ extension Pool: EngineMember {
         case .clear(let kind):
             var faults = faults
             switch kind {
-            case nil: faults = .none
+            case nil:
+                faults = .none
+                releaseHeldLeases()
+            case .holdLeases?: releaseHeldLeases()
             case .failHealthChecks?: faults.failHealthChecks = false
             case .failCreates?: faults.failCreates = false
             case .acquireLatency?: faults.acquireLatency = .zero

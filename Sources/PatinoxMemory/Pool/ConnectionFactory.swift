@@ -22,7 +22,7 @@ public protocol ConnectionFactory: Sendable {
     /// Closes a connection the pool no longer wants. Must not throw; log failures instead.
     func close(_ connection: Connection) async
 
-    /// Whether a connection is broken after `error` escaped a ``Pool/withConnection(isolation:_:)`` body
+    /// Whether a connection is broken after `error` escaped a ``Pool/withConnection(isolation:file:line:_:)`` body
     /// (for example an I/O error rather than a query error). Broken connections are closed and replaced.
     /// The default keeps the connection.
     func shouldDiscard(_ connection: Connection, after error: any Error) -> Bool

@@ -67,6 +67,8 @@ struct ConnectionSlots<Connection> {
 
     @usableFromInline var slots: [Slot] = []
     @usableFromInline var connections: [Connection?] = []
+    /// Where each slot's current lease was taken (kept apart from `slots` so that a slot stays plain data).
+    @usableFromInline var sites: [LeaseSite] = []
     @usableFromInline var freeSlots: [Int32] = []
     /// Idle slots, most recently used at the head.
     @usableFromInline var idle = IndexLinkedList()
@@ -88,6 +90,7 @@ struct ConnectionSlots<Connection> {
             index = Int32(slots.count)
             slots.append(Slot())
             connections.append(nil)
+            sites.append(.unknown)
         }
         let epoch = slots[Int(index)].epoch
         slots[Int(index)] = Slot(state: .creating, epoch: epoch, createdAt: now)
@@ -144,9 +147,14 @@ struct ConnectionSlots<Connection> {
         counts.idle += 1
     }
 
-    /// Leases a slot (idle, creating or checking) and returns the lease's ID.
+    /// Leases a slot (idle, creating or checking) to the caller at `site` and returns the lease's ID.
     @inlinable
-    mutating func lease(_ index: Int32, connection: Connection? = nil, now: MonotonicInstant) -> ConnectionID {
+    mutating func lease(
+        _ index: Int32,
+        connection: Connection? = nil,
+        site: LeaseSite,
+        now: MonotonicInstant
+    ) -> ConnectionID {
         switch slots[Int(index)].state {
         case .idle: unlinkIdle(index); counts.idle -= 1
         case .creating: counts.creating -= 1
@@ -158,6 +166,7 @@ struct ConnectionSlots<Connection> {
         slots[Int(index)].epoch &+= 1
         slots[Int(index)].leasedAt = now
         slots[Int(index)].leakReported = false
+        sites[Int(index)] = site
         counts.leased += 1
         return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
     }
@@ -199,15 +208,19 @@ struct ConnectionSlots<Connection> {
 }
 
 extension ConnectionSlots {
-    /// Passes a leased slot straight to the next holder (handoff to a waiter) under a new lease ID.
+    /// Passes a leased slot straight to the next holder (handoff to a waiter at `site`) under a new lease ID.
     @inlinable
-    mutating func handOver(_ index: Int32, now: MonotonicInstant) -> ConnectionID {
+    mutating func handOver(_ index: Int32, site: LeaseSite, now: MonotonicInstant) -> ConnectionID {
         precondition(slots[Int(index)].state == .leased)
         slots[Int(index)].epoch &+= 1
         slots[Int(index)].leasedAt = now
         slots[Int(index)].leakReported = false
+        sites[Int(index)] = site
         return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
     }
+
+    /// Where the slot's current (or last) lease was taken.
+    func site(at index: Int32) -> LeaseSite { sites[Int(index)] }
 
     /// True when `id` names a slot being health-checked in the background under that epoch.
     func isCurrentCheck(_ id: ConnectionID) -> Bool {

@@ -14,6 +14,8 @@ extension Pool {
         case validate(Connection, CheckAnswer)
         /// Close by force whatever shutdown has not drained at this instant.
         case forceClose(at: MonotonicInstant)
+        /// Hold `count` leases until `until` or `release` (fault injection: ``Pool/holdLeases(_:for:)``).
+        case holdLeases(count: Int, until: MonotonicInstant, release: WakeSignal)
     }
 
     /// Where the pool's background work stands.
@@ -108,7 +110,7 @@ extension Pool {
             // Nothing should come this late; if something does, its connection is still closed, not dropped.
             let factory = factory
             Task { await factory.close(connection) }
-        case .create, .forceClose: break
+        case .create, .forceClose, .holdLeases: break
         }
         logger.warning("work arrived after the pool stopped running", metadata: ["pool": "\(name)"])
     }
@@ -142,6 +144,8 @@ extension Pool {
             try? await clock.sleep(until: deadline)
             // Also when the sleep was cut short: run() was cancelled (close now) or the pool closed (no-op).
             perform(state.withLockedValue { $0.machine.forceClose() })
+        case .holdLeases(let count, let end, let release):
+            await holdLeases(count, until: end, release: release)
         }
     }
 

@@ -72,9 +72,13 @@ extension Pool: Service {
                         continue
                     }
                     for work in batch {
-                        if case .forceClose = work {
+                        switch work {
+                        case .forceClose:
                             timers.addTask { await self.execute(work) }
-                        } else {
+                        case .holdLeases:
+                            // A timer too: it ends when the pool closes; named for the lease inspector.
+                            timers.addTask(name: "fault: hold-leases") { await self.execute(work) }
+                        default:
                             jobs.addTask { await self.execute(work) }
                         }
                     }
@@ -123,7 +127,8 @@ extension Pool: Service {
                 switch work {
                 case .close(let connection): await factory.close(connection)
                 case .validate(_, let answer): answer.answer(false)
-                case .create, .forceClose: break  // the pool is closed: nothing to open, nothing left to force
+                // The pool is closed: nothing to open, nothing left to force, no connection to hold.
+                case .create, .forceClose, .holdLeases: break
                 }
             }
         }

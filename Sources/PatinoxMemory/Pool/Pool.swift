@@ -47,6 +47,8 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         var shutdownDelivered = false
         /// Said once: an acquire waits while nothing runs the pool.
         var warnedNotRunning = false
+        /// What ends each hold of ``Pool/holdLeases(_:for:)`` early.
+        var heldLeaseReleases: [WakeSignal] = []
         /// The cancel signal of each connection attempt in flight.
         var createCancels: [ConnectionID: WakeSignal] = [:]
         /// Tasks waiting in `shutdown(deadline:)` or a second `run()` for `run()` to end.
@@ -107,22 +109,31 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
 
     /// Leases a connection: at once when one is idle, otherwise after waiting in FIFO order.
     ///
+    /// The lease remembers `file`, `line` and the task's name, for the lease inspector (``PoolStatus/leases``) and
+    /// the leak warning; leave them to their defaults (the caller's location), or pass your caller's when you wrap
+    /// the pool.
+    ///
     /// Throws ``PatinoxError`` with `.acquireTimeout`, `.poolClosed`, `.circuitOpen` or `.cancelled`.
     @inlinable
-    public func acquire() async throws -> PoolLease<Connection> {
+    public func acquire(file: StaticString = #fileID, line: UInt = #line) async throws -> PoolLease<Connection> {
+        let site = LeaseSite.here(file: file, line: line)
         while true {
-            let lease = try await acquireUnchecked()
+            let lease = try await acquireUnchecked(site: site)
             guard lease.needsValidation else { return lease }
             if await healthCheck(lease.connection) { return lease }
             perform(state.withLockedValue { $0.machine.validationFailed(lease.id) })
         }
     }
 
-    /// Leases an idle connection that needs no health check, or returns `nil` at once.
+    /// Leases an idle connection that needs no health check, or returns `nil` at once. `file` and `line` are
+    /// remembered as by ``acquire(file:line:)``.
     @inlinable
-    public func tryAcquire() -> PoolLease<Connection>? {
-        state.withLockedValue { state in
-            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
+    public func tryAcquire(file: StaticString = #fileID, line: UInt = #line) -> PoolLease<Connection>? {
+        let site = LeaseSite.here(file: file, line: line)
+        return state.withLockedValue { state in
+            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle(site: site) else {
+                return nil
+            }
             state.immediateAcquires &+= 1
             return lease
         }
@@ -145,13 +156,16 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
 
     /// Leases a connection for the duration of `body` and always gives it back, also when `body` throws
     /// or the task is cancelled. When `body` throws and the factory's
-    /// ``ConnectionFactory/shouldDiscard(_:after:)`` says the connection is broken, it is replaced.
+    /// ``ConnectionFactory/shouldDiscard(_:after:)`` says the connection is broken, it is replaced. `file` and
+    /// `line` are remembered as by ``acquire(file:line:)``.
     @inlinable
     public func withConnection<Result>(
         isolation: isolated (any Actor)? = #isolation,
+        file: StaticString = #fileID,
+        line: UInt = #line,
         _ body: (Connection) async throws -> Result
     ) async throws -> Result {
-        let lease = try await acquire()
+        let lease = try await acquire(file: file, line: line)
         do {
             let result = try await body(lease.connection)
             release(lease)
@@ -163,18 +177,20 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
     }
 
     @inlinable
-    func acquireUnchecked() async throws -> PoolLease<Connection> {
+    func acquireUnchecked(site: LeaseSite) async throws -> PoolLease<Connection> {
         let lease = state.withLockedValue { state -> PoolLease<Connection>? in
-            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle() else { return nil }
+            guard state.faults.acquireLatency == .zero, let lease = state.machine.leaseIdle(site: site) else {
+                return nil
+            }
             state.immediateAcquires &+= 1
             return lease
         }
         if let lease { return lease }
-        return try await acquireSlowly()
+        return try await acquireSlowly(site: site)
     }
 
     @usableFromInline
-    func acquireSlowly() async throws -> PoolLease<Connection> {
+    func acquireSlowly(site: LeaseSite) async throws -> PoolLease<Connection> {
         let injected = state.withLockedValue { $0.faults.acquireLatency }
         if injected > .zero { try await clock.sleep(until: clock.now() + injected) }
         let requestID = requestIDs.wrappingAdd(1, ordering: .relaxed).newValue
@@ -185,7 +201,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
                     if Task.isCancelled { return (.failed(.cancelled(pool: name)), false) }
                     let warn = state.runner == .idle && !state.warnedNotRunning
                     if warn { state.warnedNotRunning = true }
-                    return (state.machine.acquire(requestID: requestID, waiter: waiter, now: start), warn)
+                    return (state.machine.acquire(requestID: requestID, waiter: waiter, site: site, now: start), warn)
                 }
                 if warn { warnNotRunning() }
                 switch result {
@@ -239,7 +255,7 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
                 state.latency.record(0, count: state.immediateAcquires)
                 state.immediateAcquires = 0
             }
-            return state.machine.status(acquireLatency: LatencySummary(state.latency))
+            return state.machine.status(acquireLatency: LatencySummary(state.latency), now: clock.now())
         }
     }
 

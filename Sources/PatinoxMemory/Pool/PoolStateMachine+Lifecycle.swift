@@ -87,7 +87,8 @@ extension PoolStateMachine {
         actions.append(.shutdownComplete)
     }
 
-    func status(acquireLatency: LatencySummary = LatencySummary()) -> PoolStatus {
+    /// The status at `time` (the latest event's time when not given).
+    func status(acquireLatency: LatencySummary = LatencySummary(), now time: MonotonicInstant? = nil) -> PoolStatus {
         let counts = slots.counts
         return PoolStatus(
             name: name,
@@ -103,7 +104,8 @@ extension PoolStateMachine {
             circuitOpen: attempts.isCircuitOpen,
             consecutiveCreateFailures: attempts.failures,
             counters: counters,
-            acquireLatency: acquireLatency
+            acquireLatency: acquireLatency,
+            leases: leaseReport(now: max(time ?? now, now))
         )
     }
 }

@@ -71,30 +71,35 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
 
     // MARK: - Acquire
 
-    /// The fast path: lease the most recently used idle connection, if it can be handed out without
-    /// any other effect. `nil` means: take the slow path (``acquire(requestID:waiter:now:)``).
+    /// The fast path: lease the most recently used idle connection to the caller at `site`, if it can be handed
+    /// out without any other effect. `nil` means: take the slow path (``acquire(requestID:waiter:site:now:)``).
     @inlinable
-    mutating func leaseIdle() -> PoolLease<Connection>? {
+    mutating func leaseIdle(site: LeaseSite = .unknown) -> PoolLease<Connection>? {
         // An idle slot always holds its connection; the check keeps that an invariant, not a trap.
         guard phase == .running, let index = slots.mostRecentIdle, let connection = slots.connection(at: index)
         else { return nil }
         let slot = slots[index]
         guard slot.expiresAt > now else { return nil }
         let idleFor = now.nanoseconds &- slot.idleSince.nanoseconds
-        let id = slots.lease(index, now: now)
+        let id = slots.lease(index, site: site, now: now)
         counters.acquired += 1
         return PoolLease(connection: connection, id: id, needsValidation: idleFor >= validateAfterIdleNanos)
     }
 
     /// The slow path: retire expired idle connections, lease one if any is left, or queue the caller.
-    mutating func acquire(requestID: UInt64, waiter: Waiter, now time: MonotonicInstant) -> AcquireResult {
+    mutating func acquire(
+        requestID: UInt64,
+        waiter: Waiter,
+        site: LeaseSite = .unknown,
+        now time: MonotonicInstant
+    ) -> AcquireResult {
         advance(to: time)
         guard phase == .running else { return .failed(.poolClosed(pool: name, operation: "acquire")) }
         var actions: [Action] = []
         while let index = slots.mostRecentIdle, slots[index].expiresAt <= now {
             close(index, reason: .lifetimeExpired, into: &actions)
         }
-        if let lease = leaseIdle() {
+        if let lease = leaseIdle(site: site) {
             planCreates(into: &actions)
             return actions.isEmpty ? .leased(lease) : .queued(actions + [.lease(waiter, lease, since: now)])
         }
@@ -104,7 +109,13 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             return .failed(circuitOpenError(), actions)
         }
         waiters.append(
-            .init(requestID: requestID, deadline: now + configuration.acquireTimeout, enqueuedAt: now, payload: waiter)
+            .init(
+                requestID: requestID,
+                deadline: now + configuration.acquireTimeout,
+                enqueuedAt: now,
+                payload: waiter,
+                site: site
+            )
         )
         planCreates(into: &actions)
         return .queued(actions)
@@ -168,7 +179,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             return .actions(actions)
         }
         if let waiter = waiters.popFirst() {
-            let lease = slots.handOver(index, now: now)
+            let lease = slots.handOver(index, site: waiter.site, now: now)
             counters.acquired += 1
             return .handOff(
                 waiter.payload,
@@ -269,7 +280,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             slots.park(index, now: now)
             return
         }
-        let lease = slots.lease(index, now: now)
+        let lease = slots.lease(index, site: waiter.site, now: now)
         counters.acquired += 1
         actions.append(
             .lease(

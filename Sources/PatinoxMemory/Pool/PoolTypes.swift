@@ -1,4 +1,5 @@
-/// A leased connection. Give it back with ``Pool/release(_:discard:)``, or use ``Pool/withConnection(isolation:_:)``.
+/// A leased connection. Give it back with ``Pool/release(_:discard:)``, or use
+/// ``Pool/withConnection(isolation:file:line:_:)``.
 public struct PoolLease<Connection: Sendable>: Sendable {
     /// The connection, yours until you release the lease.
     public let connection: Connection
@@ -130,6 +131,8 @@ public struct PoolStatus: Sendable, Hashable, Codable {
     public var counters: PoolCounters
     /// Acquire latency (time from call to lease) percentiles, from an HdrHistogram.
     public var acquireLatency: LatencySummary
+    /// Who holds the connections: the oldest leases and their sites, lease ages (nil from an older engine).
+    public var leases: LeaseReport? = nil
 }
 
 /// Latency percentiles.

@@ -10,13 +10,22 @@ struct WaiterQueue<Payload> {
         @usableFromInline var deadline: MonotonicInstant
         @usableFromInline var enqueuedAt: MonotonicInstant
         @usableFromInline var payload: Payload
+        /// Where the waiter asked for its lease.
+        @usableFromInline var site: LeaseSite
 
         @inlinable
-        init(requestID: UInt64, deadline: MonotonicInstant, enqueuedAt: MonotonicInstant, payload: Payload) {
+        init(
+            requestID: UInt64,
+            deadline: MonotonicInstant,
+            enqueuedAt: MonotonicInstant,
+            payload: Payload,
+            site: LeaseSite = .unknown
+        ) {
             self.requestID = requestID
             self.deadline = deadline
             self.enqueuedAt = enqueuedAt
             self.payload = payload
+            self.site = site
         }
     }
     @usableFromInline

@@ -63,8 +63,8 @@ struct PoolHarness {
     /// Acquires for `waiter`: the fast path first, then the slow path. Returns the lease when it was
     /// immediate; otherwise the waiter is queued (or failed) and the outcome shows up in `leases`/`failures`.
     @discardableResult
-    mutating func acquire(_ waiter: Int) -> PoolLease<Int>? {
-        if let lease = machine.leaseIdle() {
+    mutating func acquire(_ waiter: Int, site: LeaseSite = .unknown) -> PoolLease<Int>? {
+        if let lease = machine.leaseIdle(site: site) {
             leases[waiter] = lease
             servedOrder.append(waiter)
             return lease
@@ -72,7 +72,7 @@ struct PoolHarness {
         let request = nextRequest
         nextRequest += 1
         requestIDs[waiter] = request
-        switch machine.acquire(requestID: request, waiter: waiter, now: now) {
+        switch machine.acquire(requestID: request, waiter: waiter, site: site, now: now) {
         case .leased(let lease):
             leases[waiter] = lease
             servedOrder.append(waiter)
@@ -100,6 +100,11 @@ struct PoolHarness {
             nextConnection += 1
             apply(machine.connectionCreated(id, connection, now: now))
         }
+    }
+
+    /// Completes connection attempts until none is pending (the machine starts a few at a time).
+    mutating func openAll() {
+        while !pendingCreates.isEmpty { completeCreates() }
     }
 
     /// Fails the oldest pending connection attempt.
