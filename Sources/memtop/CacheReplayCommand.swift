@@ -36,6 +36,12 @@ struct CacheReplayCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per policy instead of a table.")
     var json = false
 
+    @Flag(
+        help:
+            "Also keep the live sizing curve at --capacity and print it beside exact replays at ¼×, ½×, 1×, 2× and 4×."
+    )
+    var curve = false
+
     func validate() throws {
         guard capacity >= 1 else { throw ValidationError("--capacity must be at least 1 (got \(capacity)).") }
         guard adaptation != nil else {
@@ -59,6 +65,25 @@ struct CacheReplayCommand: ParsableCommand {
         // validate() checked both: "all" is the only policy name that is not a CachePolicy.
         let policies = CachePolicy(rawValue: policy).map { [$0] } ?? CachePolicy.allCases
         let adaptation = adaptation ?? .shadowSimulation
+        if curve {
+            print("trace \(trace): sizing curve at capacity \(capacity) against exact replays (hit ratio %)")
+            print("policy     sampled  capacity  exact    curve    gap (pt)")
+            for policy in policies {
+                let comparison = try CacheReplay.sizingComparison(keys, capacity: capacity, policy: policy)
+                for point in comparison.points {
+                    let cells = [
+                        policy.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                        "1/\(comparison.sampleRate)".padding(toLength: 8, withPad: " ", startingAt: 0),
+                        String(point.capacity).padding(toLength: 9, withPad: " ", startingAt: 0),
+                        (point.exact * 100).decimalText(places: 2).padding(toLength: 8, withPad: " ", startingAt: 0),
+                        (point.sampled * 100).decimalText(places: 2).padding(toLength: 8, withPad: " ", startingAt: 0),
+                        point.gap.decimalText(places: 2),
+                    ]
+                    print(cells.joined(separator: " "))
+                }
+            }
+            return
+        }
         let results = policies.map { CacheReplay.run(keys, capacity: capacity, policy: $0, adaptation: adaptation) }
         if json {
             for result in results { print(result.json) }

@@ -54,6 +54,7 @@ struct SnapshotLimitsTests {
         case negativeCounter, hugeMaximum, hugeLatencyCount, residentBeyondPages, regionOver100, hugeEventCount
         case escapeInMessage, controlInName, emptyEngine, tooManyPools, notANumberFraction
         case tooManyLeases, escapeInLeaseTask, negativeLeaseLine, tooManyAgeBuckets, negativeOverThreshold
+        case sizingRatioOverOne, tooManySizingPoints, negativeRemovals
 
         var expected: String {
             switch self {
@@ -73,6 +74,9 @@ struct SnapshotLimitsTests {
             case .negativeLeaseLine: "pools[db].leases.oldest[0].line is -1"
             case .tooManyAgeBuckets: "pools[db].leases.ageCounts has 17 entries, more than 16"
             case .negativeOverThreshold: "pools[db].leases.overThresholdSites[0].count is -5"
+            case .sizingRatioOverOne: "caches[users].sizing.points[0].hitRatio is 1.5, outside 0…1"
+            case .tooManySizingPoints: "caches[users].sizing.points has 17 entries, more than 16"
+            case .negativeRemovals: "caches[users].stats.removals is -1"
             }
         }
 
@@ -99,6 +103,17 @@ struct SnapshotLimitsTests {
             case .tooManyAgeBuckets: snapshot.pools[0].leases?.ageCounts = Array(repeating: 1, count: 17)
             case .negativeOverThreshold:
                 snapshot.pools[0].leases?.overThresholdSites = [LeaseSiteCount(file: "A.swift", line: 1, count: -5)]
+            case .sizingRatioOverOne:
+                snapshot.caches = [SnapshotLimitsTests.cache(sizing: [SizingPoint(capacity: 10, hitRatio: 1.5)])]
+            case .tooManySizingPoints:
+                snapshot.caches = [
+                    SnapshotLimitsTests.cache(
+                        sizing: Array(repeating: SizingPoint(capacity: 1, hitRatio: 0), count: 17)
+                    )
+                ]
+            case .negativeRemovals:
+                snapshot.caches = [SnapshotLimitsTests.cache(sizing: [])]
+                snapshot.caches[0].stats.removals = -1
             case .notANumberFraction:
                 snapshot.caches = [
                     CacheStatus(
@@ -117,6 +132,23 @@ struct SnapshotLimitsTests {
                 ]
             }
         }
+    }
+
+    static func cache(sizing points: [SizingPoint]) -> CacheStatus {
+        CacheStatus(
+            name: "users",
+            policy: .lru,
+            count: 0,
+            weight: 0,
+            maximumCount: 10,
+            maximumWeight: nil,
+            shards: 1,
+            stats: CacheStats(),
+            windowFraction: nil,
+            squeezed: false,
+            forcingMisses: false,
+            sizing: SizingCurve(points: points, policies: [], sampledReads: 0, sampleRate: 1)
+        )
     }
 
     static let lease = LeaseInfo(connection: "#0.1", age: .seconds(1), file: "M/F.swift", line: 3, task: "t")

@@ -137,6 +137,54 @@ struct ScreenTests {
         #expect(narrow.text.contains("1 over the 30s leak threshold, 1 at OrderService.swift:88"), "wraps, not cut")
     }
 
+    @Test("the cache detail draws the sizing curve as bars and in words; + offers the 2× size to confirm")
+    func sizingCurve() throws {
+        var state = try state("steady")
+        var snapshot = try fixture("steady-2")
+        snapshot.caches[0].sizing = SizingCurve(
+            points: [
+                SizingPoint(capacity: 500, hitRatio: 0.312), SizingPoint(capacity: 1_000, hitRatio: 0.401),
+                SizingPoint(capacity: 2_000, hitRatio: 0.485), SizingPoint(capacity: 4_000, hitRatio: 0.573),
+                SizingPoint(capacity: 8_000, hitRatio: 0.64),
+            ],
+            policies: [PolicyPoint(policy: .sieve, hitRatio: 0.497), PolicyPoint(policy: .wTinyLFU, hitRatio: 0.545)],
+            sampledReads: 12_345,
+            sampleRate: 1
+        )
+        _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
+        _ = state.press(.tab, .enter)
+        let detail = Screen.render(state, glyphs: .unicode)
+        let (same, diff) = try matchesGolden(detail, "detail-cache-120x40")
+        #expect(same, "\(diff)")
+        let text = detail.text
+        #expect(text.contains("2× the size → +8.8 pt, ½ → −8.4 pt"), "\(text)")
+        #expect(text.contains("sieve would do +1.2 pt, wtinylfu +6.0 pt here"))
+        #expect(text.contains("sampled 1 key in 1, 12.3k reads"))
+        #expect(detail.lines.contains { $0.contains("4×") && $0.contains("8000") && $0.contains("64.0%") })
+        _ = state.press(.character("+"))
+        let confirm = Screen.render(state, glyphs: .unicode).text
+        #expect(confirm.contains("Resize cache 'users' to 4000 entries (predicted hit ratio 57.3%, +8.8 pt)?"))
+        #expect(state.press(.character("y")) == [.send(.resizeCache(cache: "users", maximumCount: 4_000))])
+        _ = state.press(.enter)  // back to the detail…
+        _ = state.press(.character("-"))
+        #expect(Screen.render(state, glyphs: .unicode).text.contains("to 1000 entries"))
+        _ = state.press(.escape, .enter)  // cancelled; the detail again
+        _ = state.reduce(.resize(width: 80, height: 24))
+        let narrow = Screen.render(state, glyphs: .unicode)
+        let (sameNarrow, diffNarrow) = try matchesGolden(narrow, "detail-cache-80x24")
+        #expect(sameNarrow, "\(diffNarrow)")
+        #expect(narrow.lines.allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("a cache without a sizing curve says how to turn it on, and + explains instead of resizing")
+    func noSizingCurve() throws {
+        var state = try state("steady")
+        _ = state.press(.tab, .enter)
+        #expect(Screen.render(state, glyphs: .unicode).text.contains("sizing: no curve kept"))
+        #expect(state.press(.character("+")).isEmpty)
+        #expect(state.message?.text.contains("keeps no sizing curve") == true)
+    }
+
     @Test("a one-shot fault (kill-connections) has no duration in the menu and asks to act now, once")
     func oneShotFault() throws {
         var state = try state("steady")

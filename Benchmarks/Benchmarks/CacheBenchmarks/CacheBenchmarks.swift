@@ -30,6 +30,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The live sizing curve's cost per read: every read of a 10k cache is replayed into its seven shadows (one
+    // key in 1 sampled), one in 32 of a 100k cache's.
+    for entries in [10_000, 100_000] {
+        Benchmark(
+            "Cache: get hit, 1 task, lru, \(entries / 1_000)k entries, sizing curve on",
+            configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
+        ) { benchmark in
+            let cache = try filledCache(policy: .lru, entries: entries, sizingCurve: true)
+            var key = 0
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(cache.get(key))
+                key = key == entries - 1 ? 0 : key + 1
+            }
+            benchmark.stopMeasurement()
+        }
+    }
+
     // One sample per iteration: each sweep needs its own expired entries.
     let sweepConfiguration = Benchmark.Configuration(
         metrics: [.wallClock, .mallocCountTotal],
@@ -85,10 +103,11 @@ final class SweepFixture: Sendable {
 }
 
 /// A cache of `entries` integers, full, with every key present.
-func filledCache(policy: CachePolicy, entries: Int) throws -> Cache<Int, Int> {
+func filledCache(policy: CachePolicy, entries: Int, sizingCurve: Bool = false) throws -> Cache<Int, Int> {
     var configuration = CacheConfiguration<Int, Int>()
     configuration.maximumCount = entries
     configuration.policy = policy
+    configuration.sizingCurve = sizingCurve
     let cache = try Cache<Int, Int>(name: "bench", configuration: configuration)
     for key in 0..<entries { cache.put(key, key) }
     for key in 0..<entries { _ = cache.get(key) }  // leave every key hit once (TinyLFU keeps them all)

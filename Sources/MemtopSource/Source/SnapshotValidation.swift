@@ -17,6 +17,8 @@ public enum SnapshotLimits {
     public static let maximumTextLength = 4_096
     /// Regions of a mapping's residency map.
     public static let maximumRegions = 4_096
+    /// Points of a cache's sizing curve (an engine sends 5 sizes and 2 other policies).
+    public static let maximumCurvePoints = 16
     /// Age buckets of a pool's lease report (an engine sends ``LeaseReport/ageBucketBounds`` + 1).
     public static let maximumAgeBuckets = 16
     /// The longest latency a summary may report: a day.
@@ -136,6 +138,27 @@ struct SnapshotCheck {
         }
     }
 
+    /// A cache's sizing curve: a few points, each a bounded capacity and a ratio in 0…1.
+    mutating func sizing(_ curve: SizingCurve, _ at: String) {
+        list(curve.points.count, "\(at).points", limit: SnapshotLimits.maximumCurvePoints)
+        list(curve.policies.count, "\(at).policies", limit: SnapshotLimits.maximumCurvePoints)
+        count(curve.sampledReads, "\(at).sampledReads")
+        count(curve.sampleRate, "\(at).sampleRate")
+        for (index, point) in curve.points.enumerated() where problem == nil {
+            count(point.capacity, "\(at).points[\(index)].capacity")
+            ratio(point.hitRatio, "\(at).points[\(index)].hitRatio")
+        }
+        for (index, point) in curve.policies.enumerated() where problem == nil {
+            ratio(point.hitRatio, "\(at).policies[\(index)].hitRatio")
+        }
+    }
+
+    /// A share: finite, 0…1.
+    mutating func ratio(_ value: Double, _ path: @autoclosure () -> String) {
+        guard problem == nil, !(value.isFinite && (0...1).contains(value)) else { return }
+        fail("\(path()) is \(value), outside 0…1")
+    }
+
     /// A pool's lease report: the lists no longer than an engine makes them, every count and text bounded.
     mutating func leases(_ report: LeaseReport, _ at: String) {
         list(report.oldest.count, "\(at).oldest", limit: LeaseReport.maximumListed)
@@ -177,13 +200,13 @@ struct SnapshotCheck {
             for (field, value) in [
                 ("hits", stats.hits), ("misses", stats.misses), ("evictions", stats.evictions),
                 ("expirations", stats.expirations), ("loads", stats.loads), ("loadFailures", stats.loadFailures),
-                ("rejections", stats.rejections),
+                ("rejections", stats.rejections), ("removals", stats.removals), ("replacements", stats.replacements),
+                ("evictedWeight", stats.evictedWeight),
             ] {
                 count(value, "\(at).stats.\(field)")
             }
-            if problem == nil, let fraction = cache.windowFraction, !(0...1).contains(fraction) {
-                fail("\(at).windowFraction is \(fraction), outside 0…1")
-            }
+            if let sizing = cache.sizing { self.sizing(sizing, "\(at).sizing") }
+            if let fraction = cache.windowFraction { ratio(fraction, "\(at).windowFraction") }
         }
     }
 

@@ -92,8 +92,13 @@ extension AppState {
             mode = fleet.returnsToFleet ? .fleet : .normal
             fleet.returnsToFleet = false
             return []
-        case .detail:
+        case .detail(let panel, let name):
             if let command = keymap.command(for: key), command == .quit { return run(command) }
+            if panel == .caches, let command = keymap.command(for: key),
+                command == .growMaximum || command == .shrinkMaximum
+            {
+                return proposeCacheSize(name, larger: command == .growMaximum)
+            }
             if case .click = key { return [] }
             mode = .normal
             return []
@@ -251,6 +256,39 @@ extension AppState {
             return []
         }
         return [.send(.resizePool(pool: name, minimum: minimum, maximum: maximum))]
+    }
+
+    /// In a cache's detail, `+` and `-` offer the 2× and ½× sizes of its sizing curve, with what the curve
+    /// predicts, to confirm.
+    private mutating func proposeCacheSize(_ name: String, larger: Bool) -> [Effect] {
+        if readOnly {
+            show(
+                "read-only: controls are disabled (\(source.canSteer ? "started with --read-only" : "a recording"))",
+                .error
+            )
+            return []
+        }
+        guard let cache = snapshot?.caches.first(where: { $0.name == name }), let curve = cache.sizing,
+            curve.points.count == SizingCurve.sizes.count
+        else {
+            show("cache '\(name)' keeps no sizing curve (CacheConfiguration.sizingCurve)", .error)
+            return []
+        }
+        let now = curve.points[SizingCurve.boundIndex]
+        let target = curve.points[SizingCurve.boundIndex + (larger ? 1 : -1)]
+        guard target.capacity >= 1, target.capacity <= Engine.commandCacheCeiling else {
+            show("cache '\(name)': \(target.capacity) entries is not a size a command may set", .error)
+            return []
+        }
+        let change = Format.points(target.hitRatio - now.hitRatio)
+        mode = .confirm(
+            PendingCommand(
+                prompt: "Resize cache '\(name)' to \(target.capacity) entries (predicted hit ratio "
+                    + "\(Format.percent(target.hitRatio)), \(change))?",
+                command: .resizeCache(cache: name, maximumCount: target.capacity)
+            )
+        )
+        return []
     }
 
     private mutating func openFaultMenu() {

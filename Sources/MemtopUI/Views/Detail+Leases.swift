@@ -32,13 +32,14 @@ extension Painter {
         return top + 1 + shown.count
     }
 
-    /// The parts joined by " · " on as few lines of `width` as they fit on (a part never split), at most two.
-    static func packed(_ parts: [String], width: Int) -> [String] {
+    /// The parts joined by " · " on as few lines of `width` as they fit on (a part never split), at most
+    /// `maximumLines`.
+    static func packed(_ parts: [String], width: Int, maximumLines: Int = 2) -> [String] {
         var lines: [String] = []
         for part in parts {
             if let last = lines.last, last.count + 3 + part.count <= width {
                 lines[lines.count - 1] = last + " · " + part
-            } else if lines.count < 2 {
+            } else if lines.count < maximumLines {
                 lines.append((lines.isEmpty ? " " : "   ") + part)
             } else {
                 lines[lines.count - 1] += " · " + part  // drawn cut at the edge

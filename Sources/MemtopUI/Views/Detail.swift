@@ -18,6 +18,7 @@ extension Painter {
             graphTop = drawLeases(of: pool, y: top + 3) + 2
         } else if let cache = snapshot.caches.first(where: { $0.name == name }) {
             series = drawNumbers(of: cache, y: top + 1)
+            graphTop = drawSizing(of: cache, y: top + 3) + 2
         } else {
             canvas.put(" '\(name)' is gone from the engine", x: 0, y: top + 1, style: CellStyle(.warn))
             return
@@ -71,8 +72,9 @@ extension Painter {
         canvas.put(
             " \(cache.policy.rawValue)  entries \(cache.count)/\(cache.maximumCount.map(String.init) ?? "∞")  "
                 + "hits \(Format.count(cache.stats.hits))  misses \(Format.count(cache.stats.misses))  "
-                + "evictions \(Format.count(cache.stats.evictions))  "
-                + "expirations \(Format.count(cache.stats.expirations))",
+                + "evicted \(Format.count(cache.stats.evictions)) (weight \(Format.count(cache.stats.evictedWeight)))  "
+                + "expired \(Format.count(cache.stats.expirations))  removed \(Format.count(cache.stats.removals))  "
+                + "replaced \(Format.count(cache.stats.replacements))",
             x: 0,
             y: y,
             maxWidth: state.width

@@ -84,6 +84,14 @@ enum Format {
         return span(seconds: value.inSeconds)
     }
 
+    /// A change of a share in percentage points: 0.088 → "+8.8 pt", -0.084 → "−8.4 pt", 0 → "±0 pt".
+    static func points(_ change: Double) -> String {
+        guard change.isFinite else { return "? pt" }
+        let tenths = (change * 1000).rounded() / 10
+        if tenths == 0 { return "±0 pt" }
+        return (tenths > 0 ? "+" : "−") + tenths.magnitude.decimalText(places: 1) + " pt"
+    }
+
     /// 0.781 → "78.1%".
     static func percent(_ value: Double) -> String { tenths(value * 100) + "%" }
 

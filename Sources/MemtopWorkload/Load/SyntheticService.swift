@@ -62,6 +62,7 @@ public final class SyntheticService: Sendable {
         cacheConfiguration.maximumCount = scenario.cache.maximumCount
         cacheConfiguration.policy = scenario.cache.policy
         cacheConfiguration.defaultTimeToLive = scenario.cache.timeToLive
+        cacheConfiguration.sizingCurve = scenario.cache.sizingCurve
         cache = try Cache(
             name: scenario.cache.name,
             configuration: cacheConfiguration,

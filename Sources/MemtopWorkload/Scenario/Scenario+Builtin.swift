@@ -33,6 +33,8 @@ extension Scenario {
         maximum_count = 2000
         key_space = 20000
         zipf_alpha = 0.9
+        # What-if sizing: the cache detail (Enter) shows the hit ratio at other sizes and policies.
+        sizing_curve = true
 
         [guards]
         registry = "requests"

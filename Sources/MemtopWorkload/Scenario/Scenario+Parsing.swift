@@ -89,7 +89,9 @@ extension Scenario.BackendSettings {
 
 extension Scenario.CacheSettings {
     init(_ section: TOMLSection) throws(PatinoxError) {
-        try section.rejectUnknownKeys(["name", "policy", "maximum_count", "ttl_seconds", "key_space", "zipf_alpha"])
+        try section.rejectUnknownKeys([
+            "name", "policy", "maximum_count", "ttl_seconds", "key_space", "zipf_alpha", "sizing_curve",
+        ])
         name = try section.string("name") ?? name
         if let policy = try section.choice("policy", CachePolicy.allCases.map(\.rawValue)) {
             self.policy = CachePolicy(rawValue: policy) ?? self.policy
@@ -100,6 +102,7 @@ extension Scenario.CacheSettings {
         }
         keySpace = try section.int("key_space", in: 1...100_000_000) ?? keySpace
         zipfAlpha = try section.double("zipf_alpha", in: 0...3) ?? zipfAlpha
+        sizingCurve = try section.bool("sizing_curve") ?? sizingCurve
     }
 }
 

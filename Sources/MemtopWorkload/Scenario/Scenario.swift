@@ -61,6 +61,9 @@ public struct Scenario: Sendable, Hashable {
         public var keySpace = 10_000
         /// Zipf skew of the keys: 0 is uniform, 1 is very skewed.
         public var zipfAlpha = 0.9
+        /// Keep a live sizing curve (``CacheConfiguration/sizingCurve``): memtop's cache detail then says what
+        /// other sizes and policies would do.
+        public var sizingCurve = false
         public init() {}
     }
 

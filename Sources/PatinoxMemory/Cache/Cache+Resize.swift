@@ -30,6 +30,21 @@ extension Cache {
             }
         }
         if squeezedUntil.load(ordering: .relaxed) == 0 { setBounds { $0 } }
+        if let count = maximumCount {
+            // The curve is about the new bound: new shadows (at the same sampling rate), counted afresh.
+            let reads = shards.reduce(0) { total, shard in
+                total &+ shard.withLockedValue { $0.stats.hits &+ $0.stats.misses }
+            }
+            sizing?.withLockedValue { shadows in
+                shadows = SizingShadows(
+                    policy: configuration.policy,
+                    bound: count,
+                    rate: shadows.rate,
+                    seed: 7,
+                    readsAtStart: reads
+                )
+            }
+        }
         monitor.record(
             MonitorEvent(
                 source: component,

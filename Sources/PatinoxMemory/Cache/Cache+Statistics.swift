@@ -8,6 +8,7 @@ extension Cache {
             return 0
         }
         loadStats.withLockedValue { $0 = CacheStats() }
+        sizing?.withLockedValue { $0.resetCounts() }
     }
 }
 

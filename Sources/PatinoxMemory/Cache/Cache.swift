@@ -38,6 +38,9 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// (one shard keeps its own, so its order stays exactly that of a single W-TinyLFU cache).
     @usableFromInline let windowTuner: NIOLockedValueBox<ShadowTuner>?
     @usableFromInline let tunerSampleMask: Int
+    /// The live miss-ratio curve's shadows (``CacheConfiguration/sizingCurve``), fed the sampled reads.
+    @usableFromInline let sizing: NIOLockedValueBox<SizingShadows>?
+    @usableFromInline let sizingMask: Int
     let listener: (@Sendable (Key, Value, RemovalCause) -> Void)?
     let monitor: any Monitor
     let logger: Logger
@@ -88,6 +91,15 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             ) : nil
         windowTuner = tuner.map { NIOLockedValueBox($0) }
         tunerSampleMask = tuner?.sampleMask ?? 0
+        let sizingRate = SizingShadows.rate(forBound: configuration.maximumCount ?? 1)
+        sizing =
+            configuration.sizingCurve
+            ? configuration.maximumCount.map {
+                NIOLockedValueBox(
+                    SizingShadows(policy: configuration.policy, bound: $0, rate: sizingRate, seed: rng.next())
+                )
+            } : nil
+        sizingMask = sizingRate - 1
         let shardAdaptation = sharedTuner ? .fixed(ShadowTuner.fractions[0]) : configuration.windowAdaptation
         shards = (0..<count).map { index in
             NIOLockedValueBox(
@@ -143,7 +155,14 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         let value = shard(forHash: hash).withLockedValue { $0.get(key, hash: hash, now: now, removals: &removals) }
         if !removals.isEmpty { notify(removals) }
         if windowTuner != nil, (hash &>> 24) & tunerSampleMask == 0 { tuneWindow(hash) }
+        if sizing != nil, SizingShadows.sampled(hash, mask: sizingMask) { recordSizing(hash) }
         return value
+    }
+
+    /// Replays a sampled read in the sizing shadows.
+    @usableFromInline
+    func recordSizing(_ hash: Int) {
+        sizing?.withLockedValue { $0.record(hash) }
     }
 
     /// Replays a sampled read in the shared window tuner; moves every shard's window when it decides.
@@ -261,7 +280,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             stats: stats,
             windowFraction: windowFraction,
             squeezed: squeezedUntil.load(ordering: .relaxed) != 0,
-            forcingMisses: forcedMissesUntil.load(ordering: .relaxed) != 0
+            forcingMisses: forcedMissesUntil.load(ordering: .relaxed) != 0,
+            sizing: sizing?.withLockedValue { $0.curve(reads: stats.hits &+ stats.misses) }
         )
     }
 }

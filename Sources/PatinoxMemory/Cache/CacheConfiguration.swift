@@ -41,6 +41,10 @@ public struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sen
     public var defaultTimeToLive: Duration? = nil
     /// Entries expire when not read or written for this long.
     public var timeToIdle: Duration? = nil
+    /// Keep a live miss-ratio curve (``CacheStatus/sizing``): sampled shadow caches at ¼×…4× the count bound
+    /// and under the other policies (SHARDS). Off by default: it costs a sampled read a replay in seven small
+    /// caches (docs/BENCHMARKS.md has the cost per read); needs `maximumCount`.
+    public var sizingCurve = false
 
     public init() {}
 
@@ -83,6 +87,9 @@ public struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sen
         if let tti = timeToIdle, tti <= .zero {
             throw reject("timeToIdle is not positive", "use a positive duration or nil.")
         }
+        if sizingCurve && maximumCount == nil {
+            throw reject("sizingCurve without maximumCount", "set maximumCount: the curve is drawn in entries.")
+        }
     }
 }
 
@@ -116,7 +123,34 @@ public struct CacheStats: Sendable, Hashable, Codable {
     public var loadFailures = 0
     /// Entries not stored because they were heavier than the cache.
     public var rejections = 0
+    /// Entries removed on request: `remove`, `removeAll(where:)`, `invalidate`, a flush.
+    public var removals = 0
+    /// Values a `put` replaced.
+    public var replacements = 0
+    /// The weight the policy evicted (each entry weighs 1 without a weigher).
+    public var evictedWeight = 0
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case hits, misses, evictions, expirations, loads, loadFailures, rejections, removals, replacements
+        case evictedWeight
+    }
+
+    /// Decodes the counts; the eviction causes added later (`removals`, `replacements`, `evictedWeight`) are 0
+    /// when a snapshot from an older engine lacks them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        hits = try container.decode(Int.self, forKey: .hits)
+        misses = try container.decode(Int.self, forKey: .misses)
+        evictions = try container.decode(Int.self, forKey: .evictions)
+        expirations = try container.decode(Int.self, forKey: .expirations)
+        loads = try container.decode(Int.self, forKey: .loads)
+        loadFailures = try container.decode(Int.self, forKey: .loadFailures)
+        rejections = try container.decode(Int.self, forKey: .rejections)
+        removals = try container.decodeIfPresent(Int.self, forKey: .removals) ?? 0
+        replacements = try container.decodeIfPresent(Int.self, forKey: .replacements) ?? 0
+        evictedWeight = try container.decodeIfPresent(Int.self, forKey: .evictedWeight) ?? 0
+    }
 
     /// Hits ÷ (hits + misses); 0 before any request. Summed as `Double`s: a decoded snapshot's counts may be
     /// anything, and `hits + misses` would overflow an `Int`; negative counts give 0.
@@ -134,6 +168,9 @@ public struct CacheStats: Sendable, Hashable, Codable {
         sum.loads += rhs.loads
         sum.loadFailures += rhs.loadFailures
         sum.rejections += rhs.rejections
+        sum.removals += rhs.removals
+        sum.replacements += rhs.replacements
+        sum.evictedWeight += rhs.evictedWeight
         return sum
     }
 }
@@ -161,4 +198,6 @@ public struct CacheStatus: Sendable, Hashable, Codable {
     public var squeezed: Bool
     /// True while a `forceMisses` fault is in force.
     public var forcingMisses: Bool
+    /// The hit ratio at other sizes and under the other policies, when ``CacheConfiguration/sizingCurve`` is on.
+    public var sizing: SizingCurve? = nil
 }

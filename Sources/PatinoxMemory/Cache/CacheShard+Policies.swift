@@ -41,6 +41,7 @@ extension CacheShard {
 
     mutating func evict(_ slot: Int32, into removals: inout [Removal]) {
         stats.evictions += 1
+        stats.evictedWeight += meta[Int(slot)].weight
         remove(slot, cause: .evicted, into: &removals)
     }
 

@@ -124,6 +124,7 @@ struct CacheShard<Key: Hashable, Value> {
         }
         let expiresAt = timeToIdle == 0 ? liveUntil : min(liveUntil, now &+ timeToIdle)
         if let slot = find(key, hash: hash) {
+            stats.replacements += 1
             if recordsRemovals, let old = entries[Int(slot)]?.value { removals.append((key, old, .replaced)) }
             entries[Int(slot)]?.value = value
             changeWeight(slot, to: weight)
@@ -248,6 +249,7 @@ struct CacheShard<Key: Hashable, Value> {
     /// Unlinks and frees one entry.
     @usableFromInline
     mutating func remove(_ slot: Int32, cause: RemovalCause, into removals: inout [Removal]) {
+        if cause == .removed { stats.removals += 1 }
         unlinkFromPolicy(slot)
         let entry = entries[Int(slot)]!
         index.remove(hash: meta[Int(slot)].keyHash, slot: slot)

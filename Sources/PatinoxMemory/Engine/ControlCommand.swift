@@ -4,6 +4,7 @@
 /// - `injectFault` (`target`, `kind`, optional `amount`, `durationSeconds`) — see ``FaultKind``
 /// - `clearFaults` (`target`)
 /// - `flushCache` (`cache`)
+/// - `resizeCache` (`cache`, `maximumCount`)
 /// - `resetStats` (optional `target`; all components without it)
 public enum ControlCommand: Sendable, Hashable, Codable {
     /// Sets a pool's minimum and maximum connections (``Pool/resize(minimum:maximum:)``).
@@ -14,11 +15,14 @@ public enum ControlCommand: Sendable, Hashable, Codable {
     case clearFaults(target: String)
     /// Removes every entry of a cache.
     case flushCache(cache: String)
+    /// Sets a cache's count bound (``Cache/resize(maximumCount:maximumWeight:)``), for example to a size its
+    /// sizing curve recommends.
+    case resizeCache(cache: String, maximumCount: Int)
     /// Zeroes the statistics of `target`, or of every component when it is nil.
     case resetStats(target: String?)
 
     private enum CodingKeys: String, CodingKey {
-        case command, pool, minimum, maximum, target, kind, amount, durationSeconds, cache
+        case command, pool, minimum, maximum, target, kind, amount, durationSeconds, cache, maximumCount
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,13 +44,18 @@ public enum ControlCommand: Sendable, Hashable, Codable {
             )
         case "clearFaults": self = .clearFaults(target: try container.decode(String.self, forKey: .target))
         case "flushCache": self = .flushCache(cache: try container.decode(String.self, forKey: .cache))
+        case "resizeCache":
+            self = .resizeCache(
+                cache: try container.decode(String.self, forKey: .cache),
+                maximumCount: try container.decode(Int.self, forKey: .maximumCount)
+            )
         case "resetStats": self = .resetStats(target: try container.decodeIfPresent(String.self, forKey: .target))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .command,
                 in: container,
                 debugDescription: "unknown command '\(command)'; expected resizePool, injectFault, clearFaults, "
-                    + "flushCache or resetStats"
+                    + "flushCache, resizeCache or resetStats"
             )
         }
     }
@@ -71,6 +80,10 @@ public enum ControlCommand: Sendable, Hashable, Codable {
         case .flushCache(let cache):
             try container.encode("flushCache", forKey: .command)
             try container.encode(cache, forKey: .cache)
+        case .resizeCache(let cache, let maximumCount):
+            try container.encode("resizeCache", forKey: .command)
+            try container.encode(cache, forKey: .cache)
+            try container.encode(maximumCount, forKey: .maximumCount)
         case .resetStats(let target):
             try container.encode("resetStats", forKey: .command)
             try container.encodeIfPresent(target, forKey: .target)

@@ -52,6 +52,19 @@ extension Engine {
         case .flushCache(let cache):
             let member = try member(cache, kind: .cache)
             return (member.id, try member.control(.inject(.flush, amount: nil, duration: .zero)))
+        case .resizeCache(let cache, let maximumCount):
+            let member = try member(cache, kind: .cache)
+            guard maximumCount <= Self.commandCacheCeiling else {
+                throw .invalidConfiguration(
+                    component: .engine,
+                    name: cache,
+                    operation: "resizeCache",
+                    problem: "maximumCount \(maximumCount) is above the \(Self.commandCacheCeiling) entries a command "
+                        + "may ask for",
+                    hint: "resize from the application itself."
+                )
+            }
+            return (member.id, try member.control(.resizeCache(maximumCount: maximumCount)))
         case .resetStats(let target):
             if let target {
                 let member = try member(target, kind: nil)
@@ -62,6 +75,9 @@ extension Engine {
             return (ComponentID(kind: .engine, name: name), "statistics reset on \(all.count) component(s)")
         }
     }
+
+    /// The largest count bound a `resizeCache` command may set: 2³⁰ entries.
+    public static let commandCacheCeiling = 1 << 30
 
     /// Faults that stay until something clears them (the others act once, or clear themselves).
     private static func lasts(_ kind: FaultKind) -> Bool {

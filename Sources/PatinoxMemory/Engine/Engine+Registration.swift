@@ -64,6 +64,7 @@ extension Pool: EngineMember {
         case .resize(let minimum, let maximum):
             try resize(minimum: minimum, maximum: maximum)
             return "resized to \(minimum)…\(maximum)"
+        case .resizeCache: throw Engine.unsupported("resizeCache", "a pool")
         case .inject(let kind, let amount, let duration):
             var faults = faults
             switch kind {
@@ -133,6 +134,9 @@ extension Cache: EngineMember {
             resetStatistics()
             return "statistics reset"
         case .resize: throw Engine.unsupported("resizePool", "a cache")
+        case .resizeCache(let count):
+            try resize(maximumCount: count)
+            return "resized to \(count) entries"
         }
     }
 }
@@ -161,7 +165,7 @@ extension CleanupRegistry: EngineMember {
         case .resetStatistics:
             resetStatistics()
             return "statistics reset"
-        case .resize: throw Engine.unsupported("resize", "a guard registry")
+        case .resize, .resizeCache: throw Engine.unsupported("resize", "a guard registry")
         }
     }
 }
@@ -178,7 +182,7 @@ extension ResourceScope: EngineMember {
         switch control {
         case .clear, .resetStatistics: return "nothing to do"
         case .inject: throw Engine.unsupported("fault injection", "a scope (inject into its registry)")
-        case .resize: throw Engine.unsupported("resize", "a scope")
+        case .resize, .resizeCache: throw Engine.unsupported("resize", "a scope")
         }
     }
 }
@@ -208,7 +212,7 @@ extension MappedFile: EngineMember {
             try dropResidentPages()
             return "resident pages dropped"
         case .clear, .resetStatistics: return "nothing to do"
-        case .resize: throw Engine.unsupported("resize", "a mapped file")
+        case .resize, .resizeCache: throw Engine.unsupported("resize", "a mapped file")
         }
     }
 }

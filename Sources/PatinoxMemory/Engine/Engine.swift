@@ -146,6 +146,7 @@ struct Member: Sendable {
 /// What the engine asks of a member (the command, already validated and routed).
 enum Control: Sendable {
     case resize(minimum: Int, maximum: Int)
+    case resizeCache(maximumCount: Int)
     case inject(FaultKind, amount: Double?, duration: Duration)
     case clear(FaultKind?)
     case resetStatistics

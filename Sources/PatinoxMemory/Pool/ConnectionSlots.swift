@@ -36,6 +36,8 @@ struct PoolSlot: Sendable {
     /// The connection was closed already (kill, force close): free the slot without closing again.
     @usableFromInline var closed = false
     @usableFromInline var leakReported = false
+    /// Where the current (or last) lease was taken.
+    @usableFromInline var site = LeaseSite.unknown
     @usableFromInline var previous: Int32 = -1
     @usableFromInline var next: Int32 = -1
 }
@@ -67,8 +69,6 @@ struct ConnectionSlots<Connection> {
 
     @usableFromInline var slots: [Slot] = []
     @usableFromInline var connections: [Connection?] = []
-    /// Where each slot's current lease was taken (kept apart from `slots` so that a slot stays plain data).
-    @usableFromInline var sites: [LeaseSite] = []
     @usableFromInline var freeSlots: [Int32] = []
     /// Idle slots, most recently used at the head.
     @usableFromInline var idle = IndexLinkedList()
@@ -90,7 +90,6 @@ struct ConnectionSlots<Connection> {
             index = Int32(slots.count)
             slots.append(Slot())
             connections.append(nil)
-            sites.append(.unknown)
         }
         let epoch = slots[Int(index)].epoch
         slots[Int(index)] = Slot(state: .creating, epoch: epoch, createdAt: now)
@@ -166,7 +165,7 @@ struct ConnectionSlots<Connection> {
         slots[Int(index)].epoch &+= 1
         slots[Int(index)].leasedAt = now
         slots[Int(index)].leakReported = false
-        sites[Int(index)] = site
+        slots[Int(index)].site = site
         counts.leased += 1
         return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
     }
@@ -215,12 +214,12 @@ extension ConnectionSlots {
         slots[Int(index)].epoch &+= 1
         slots[Int(index)].leasedAt = now
         slots[Int(index)].leakReported = false
-        sites[Int(index)] = site
+        slots[Int(index)].site = site
         return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
     }
 
     /// Where the slot's current (or last) lease was taken.
-    func site(at index: Int32) -> LeaseSite { sites[Int(index)] }
+    func site(at index: Int32) -> LeaseSite { slots[Int(index)].site }
 
     /// True when `id` names a slot being health-checked in the background under that epoch.
     func isCurrentCheck(_ id: ConnectionID) -> Bool {

@@ -1,13 +1,13 @@
-/// Where a lease was taken: the acquirer's source location (`#fileID`, `#line`, no allocation) and the name of
-/// its task, when it has one. The pool keeps one per slot and one per waiter.
+/// Where a lease was taken: the acquirer's source location (`#fileID`, `#line`) and the name of its task, when it
+/// has one. Plain data (no reference, no allocation), kept in the slot and in the waiter's queue entry.
 @usableFromInline
 struct LeaseSite: Sendable {
     @usableFromInline var file: StaticString
     @usableFromInline var line: UInt32
-    @usableFromInline var task: String?
+    @usableFromInline var task: TaskName
 
     @inlinable
-    init(file: StaticString, line: UInt32, task: String?) {
+    init(file: StaticString, line: UInt32, task: TaskName) {
         self.file = file
         self.line = line
         self.task = task
@@ -16,15 +16,89 @@ struct LeaseSite: Sendable {
     /// The current task's site at `file`:`line`.
     @inlinable
     static func here(file: StaticString, line: UInt) -> LeaseSite {
-        LeaseSite(file: file, line: UInt32(truncatingIfNeeded: line), task: currentTaskName())
+        LeaseSite(file: file, line: UInt32(truncatingIfNeeded: line), task: .current())
     }
 
     /// A lease taken where nothing said (the state machine's tests).
-    @usableFromInline static let unknown = LeaseSite(file: "", line: 0, task: nil)
+    @usableFromInline static let unknown = LeaseSite(file: "", line: 0, task: TaskName())
+}
 
-    /// The current task's name (Swift 6.2 task names); nil for an unnamed task, where it costs no allocation.
+/// A task's name (Swift 6.2 task names), its first ``capacity`` bytes of UTF-8 kept inline: reading it costs no
+/// allocation, which `Task.name` (a new `String` each time) would.
+@usableFromInline
+struct TaskName: Sendable {
+    /// The most bytes kept; a longer name is cut (at a character boundary) and shown with "…".
+    @usableFromInline static let capacity = 24
+    @usableFromInline var bytes: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    /// Bytes kept; 0 for an unnamed task.
+    @usableFromInline var count: UInt8 = 0
+    @usableFromInline var truncated = false
+
+    @inlinable
+    init() {}
+
+    /// A name from a string (tests, and platforms without the runtime's entry point).
+    init(_ name: String?) {
+        guard let name else {
+            self.init()
+            return
+        }
+        self = name.withCString { pointer in
+            pointer.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { TaskName(copying: $0) }
+        }
+    }
+
+    /// The name of the task running this, if it has one.
+    @inlinable
+    static func current() -> TaskName {
+        #if os(Linux)
+            // SAFETY: the runtime returns the current task's name (a NUL-terminated string the task owns) or nil; the
+            // task is running this very call, so the bytes stay valid while `init(copying:)` copies them.
+            return TaskName(copying: currentTaskNamePointer())
+        #else
+            return TaskName(LeaseSite.taskNameFromTheStandardLibrary())
+        #endif
+    }
+
+    /// Copies up to ``capacity`` bytes of a NUL-terminated string.
     @usableFromInline
-    static func currentTaskName() -> String? {
+    init(copying pointer: UnsafePointer<UInt8>?) {
+        guard let pointer else { return }
+        var length = 0
+        while length <= Self.capacity, pointer[length] != 0 { length += 1 }
+        if length > Self.capacity {
+            truncated = true
+            length = Self.capacity
+            while length > 0, pointer[length] & 0xC0 == 0x80 { length -= 1 }  // not inside a character
+        }
+        withUnsafeMutableBytes(of: &bytes) { storage in
+            // SAFETY: `length` ≤ capacity = the 24 bytes of `storage`; the source has at least `length` bytes
+            // before its NUL.
+            storage.baseAddress?.copyMemory(from: pointer, byteCount: length)
+        }
+        count = UInt8(length)
+    }
+
+    /// The name, or nil for an unnamed task.
+    var string: String? {
+        guard count > 0 || truncated else { return nil }
+        var copy = bytes
+        let text = withUnsafeBytes(of: &copy) { String(decoding: $0.prefix(Int(count)), as: UTF8.self) }
+        return truncated ? text + "…" : text
+    }
+}
+
+#if os(Linux)
+    /// The runtime's entry point behind `Task.name`, without the `String` it builds.
+    @usableFromInline
+    @_silgen_name("swift_task_getCurrentTaskName")
+    func currentTaskNamePointer() -> UnsafePointer<UInt8>?
+#endif
+
+extension LeaseSite {
+    /// `Task.name` where the runtime's entry point is not bound directly (it allocates a `String`).
+    @usableFromInline
+    static func taskNameFromTheStandardLibrary() -> String? {
         if #available(macOS 26.0, iOS 26.0, watchOS 26.0, tvOS 26.0, visionOS 26.0, *) { return Task.name }
         return nil
     }
@@ -210,7 +284,7 @@ extension PoolStateMachine {
                 age: age,
                 file: site.file.description,
                 line: Int(site.line),
-                task: site.task,
+                task: site.task.string,
                 retiring: slot.retiring,
                 overThreshold: configuration.leakThreshold.map { age >= $0 } ?? false
             )

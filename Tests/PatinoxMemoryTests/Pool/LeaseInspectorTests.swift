@@ -7,7 +7,7 @@ import Testing
 @Suite("Pool: the lease inspector (who holds each connection, since when, from where)", .timeLimit(.minutes(1)))
 struct LeaseInspectorTests {
     static func site(_ file: StaticString, _ line: UInt32, task: String? = nil) -> LeaseSite {
-        LeaseSite(file: file, line: line, task: task)
+        LeaseSite(file: file, line: line, task: TaskName(task))
     }
 
     @Test("the report lists leases oldest first with their sites, tasks, ages and age buckets")
