@@ -64,10 +64,11 @@ struct SizingCurveAccuracyTests {
                 let comparison = try CacheReplay.sizingComparison(keys, capacity: capacity, policy: policy)
                 #expect(comparison.points.count == 5)
                 for point in comparison.points {
+                    let exact = (point.exact * 100).decimalText(places: 2)
+                    let sampled = (point.sampled * 100).decimalText(places: 2)
                     table.append(
                         "| \(label) | \(policy) | \(capacity) | 1/\(comparison.sampleRate) | \(point.capacity) | "
-                            + "\((point.exact * 100).decimalText(places: 2)) | \((point.sampled * 100).decimalText(places: 2)) | "
-                            + "\(point.gap.decimalText(places: 2)) |"
+                            + "\(exact) | \(sampled) | \(point.gap.decimalText(places: 2)) |"
                     )
                 }
                 #expect(

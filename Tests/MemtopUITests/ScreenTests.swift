@@ -114,7 +114,7 @@ struct ScreenTests {
         _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
         let main = Screen.render(state, glyphs: .unicode).text
         #expect(main.contains("oldest") && main.contains("1m35s"), "\(main)")
-        #expect(main.contains("1 lease > 30s at OrderService.swift:88"), "\(main)")
+        #expect(main.contains("leak: 1 lease > 30s at OrderService.swift:88"), "\(main)")
         _ = state.press(.enter)
         let detail = Screen.render(state, glyphs: .unicode)
         let (same, diff) = try matchesGolden(detail, "detail-leases-120x40")
@@ -148,7 +148,7 @@ struct ScreenTests {
                 SizingPoint(capacity: 8_000, hitRatio: 0.64),
             ],
             policies: [PolicyPoint(policy: .sieve, hitRatio: 0.497), PolicyPoint(policy: .wTinyLFU, hitRatio: 0.545)],
-            sampledReads: 12_345,
+            sampledReads: 123_456,
             sampleRate: 1
         )
         _ = state.reduce(.snapshot(snapshot, now: .seconds(84)))
@@ -159,7 +159,7 @@ struct ScreenTests {
         let text = detail.text
         #expect(text.contains("2× the size → +8.8 pt, ½ → −8.4 pt"), "\(text)")
         #expect(text.contains("sieve would do +1.2 pt, wtinylfu +6.0 pt here"))
-        #expect(text.contains("sampled 1 key in 1, 12.3k reads"))
+        #expect(text.contains("sampled 1 key in 1, 123.5k reads") && !text.contains("warming up"))
         #expect(detail.lines.contains { $0.contains("4×") && $0.contains("8000") && $0.contains("64.0%") })
         _ = state.press(.character("+"))
         let confirm = Screen.render(state, glyphs: .unicode).text
@@ -174,6 +174,37 @@ struct ScreenTests {
         let (sameNarrow, diffNarrow) = try matchesGolden(narrow, "detail-cache-80x24")
         #expect(sameNarrow, "\(diffNarrow)")
         #expect(narrow.lines.allSatisfy { $0.count <= 80 })
+    }
+
+    @Test(
+        "the pool detail sizes the pool: Erlang C from the last samples, the observed share, and when it does not fit"
+    )
+    func poolSizing() throws {
+        var state = try state("steady")
+        var snapshot = try fixture("steady-2")
+        // 30 s at 300 acquires/s with 2.7 leased on average and 1.6 % waiting, one sample a second.
+        for second in 0...30 {
+            snapshot.takenAt = 9_000_000_000_000 + UInt64(second) * 1_000_000_000
+            snapshot.pools[0].maximum = 6
+            snapshot.pools[0].counters.acquired = 10_000 + second * 300
+            snapshot.pools[0].counters.waited = 100 + second * 5
+            snapshot.pools[0].leased = second % 2 == 0 ? 2 : 3
+            _ = state.reduce(.snapshot(snapshot, now: .seconds(84 + second)))
+        }
+        _ = state.press(.enter)
+        let text = Screen.render(state, glyphs: .unicode).text
+        #expect(text.contains("sizing (Erlang C, last 30 s: 300 acquires/s"), "\(text)")
+        #expect(text.contains("6 (now) → "), "\(text)")
+        #expect(text.contains("observed at 6: 1.7% waited"), "\(text)")
+        #expect(!text.contains("does not fit"))
+        // Ten times the waiting the model expects: it says so.
+        for second in 31...62 {
+            snapshot.takenAt = 9_000_000_000_000 + UInt64(second) * 1_000_000_000
+            snapshot.pools[0].counters.acquired = 10_000 + second * 300
+            snapshot.pools[0].counters.waited = 100 + 30 * 5 + (second - 30) * 150
+            _ = state.reduce(.snapshot(snapshot, now: .seconds(84 + second)))
+        }
+        #expect(Screen.render(state, glyphs: .unicode).text.contains("the model does not fit here"))
     }
 
     @Test("a cache without a sizing curve says how to turn it on, and + explains instead of resizing")

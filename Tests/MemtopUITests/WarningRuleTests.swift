@@ -21,7 +21,7 @@ struct WarningRuleTests {
         var pool = try #require(before.pools.first)
         pool.counters.leaks += 1
         var now = context(before, now: .seconds(100), WarningTrackers())
-        #expect(LeakedLease().check(pool, &now)?.text == "lease held past the leak threshold")
+        #expect(LeakedLease().check(pool, &now)?.text == "leak: a lease was held past the leak threshold")
         var after = before
         after.pools[0] = pool
         var later = context(after, now: .seconds(109), now.trackers)
@@ -39,16 +39,16 @@ struct WarningRuleTests {
         report.overThresholdSites = [LeaseSiteCount(file: "Shop/OrderService.swift", line: 88, count: 3)]
         pool.leases = report
         var now = context(nil, now: .seconds(100), WarningTrackers())
-        #expect(LeakedLease().check(pool, &now)?.text == "3 leases > 30s at OrderService.swift:88")
+        #expect(LeakedLease().check(pool, &now)?.text == "leak: 3 leases > 30s at OrderService.swift:88")
         report.overThreshold = 5
         report.overThresholdSites.append(LeaseSiteCount(file: "Shop/Report.swift", line: 7, count: 2))
         pool.leases = report
         var later = context(nil, now: .seconds(500), now.trackers)
-        #expect(LeakedLease().check(pool, &later)?.text == "5 leases > 30s, 3 at OrderService.swift:88")
+        #expect(LeakedLease().check(pool, &later)?.text == "leak: 5 leases > 30s, 3 at OrderService.swift:88")
         report.overThreshold = 1
         report.overThresholdSites = [LeaseSiteCount(file: "Shop/Report.swift", line: 7, count: 1)]
         pool.leases = report
-        #expect(LeakedLease().check(pool, &later)?.text == "1 lease > 30s at Report.swift:7")
+        #expect(LeakedLease().check(pool, &later)?.text == "leak: 1 lease > 30s at Report.swift:7")
         report.overThreshold = 0
         report.overThresholdSites = []
         pool.leases = report

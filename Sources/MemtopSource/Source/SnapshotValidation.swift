@@ -130,6 +130,7 @@ struct SnapshotCheck {
                 ("created", counters.created), ("createFailures", counters.createFailures),
                 ("validationFailures", counters.validationFailures), ("replaced", counters.replaced),
                 ("leaks", counters.leaks), ("closed", counters.closed), ("staleReleases", counters.staleReleases),
+                ("waited", counters.waited),
             ] {
                 count(value, "\(at).counters.\(field)")
             }

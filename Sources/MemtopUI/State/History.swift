@@ -9,6 +9,19 @@ public struct History: Hashable, Sendable {
     /// Per cache, the hit ratio of each interval (not since start), in 0...1.
     public var hitRatio: [String: [Double]] = [:]
 
+    /// Per pool, what the sizing model reads: recent counters and leased counts with their times.
+    public var poolSamples: [String: [PoolSample]] = [:]
+
+    /// How many samples the sizing model looks back over (about 30 s at the default refresh).
+    public static let poolWindow = 60
+
+    mutating func append(_ sample: PoolSample, _ name: String) {
+        var samples = poolSamples[name, default: []]
+        samples.append(sample)
+        if samples.count > Self.poolWindow { samples.removeFirst(samples.count - Self.poolWindow) }
+        poolSamples[name] = samples
+    }
+
     mutating func append(_ value: Double, to series: WritableKeyPath<History, [String: [Double]]>, _ name: String) {
         var values = self[keyPath: series][name, default: []]
         values.append(value)
@@ -24,6 +37,43 @@ public struct History: Hashable, Sendable {
             self[keyPath: series] = self[keyPath: series].filter { pools.contains($0.key) }
         }
         if hitRatio.count > caches.count { hitRatio = hitRatio.filter { caches.contains($0.key) } }
+        if poolSamples.count > pools.count { poolSamples = poolSamples.filter { pools.contains($0.key) } }
+    }
+}
+
+/// One snapshot's worth of a pool for the sizing model.
+public struct PoolSample: Hashable, Sendable {
+    /// The snapshot's time, in engine nanoseconds.
+    public var at: UInt64
+    public var acquired: Int
+    /// Acquires that timed out or were cancelled: they arrived, but held nothing.
+    public var failed: Int
+    public var waited: Int
+    public var leased: Int
+    public var maximum: Int
+}
+
+extension [PoolSample] {
+    /// The sizing model over these samples, with what was observed at the current size: Little's law turns the
+    /// mean leased count and the rate of acquires served into a mean hold; the model's rate is that of every
+    /// acquire that arrived (served, timed out or cancelled), so a pool that turns callers away is seen saturated.
+    /// Nil before two samples a tenth of a second apart, across a statistics reset, or without acquires.
+    public var sizing: (model: PoolSizingModel, observedWaitShare: Double, seconds: Double)? {
+        // Only the samples since the pool last changed size: what was observed is of the size in force.
+        let window = reversed().prefix { $0.maximum == last?.maximum }.reversed()
+        guard let first = window.first, let last = window.last, last.at > first.at, last.acquired >= first.acquired,
+            last.waited >= first.waited
+        else { return nil }
+        let seconds = Double(last.at - first.at) / 1e9
+        guard seconds >= 0.1 else { return nil }
+        let acquired = Double(last.acquired) - Double(first.acquired)
+        let arrived = acquired + Swift.max(Double(last.failed) - Double(first.failed), 0)
+        let meanLeased = window.reduce(0.0) { $0 + Double($1.leased) } / Double(window.count)
+        guard acquired > 0, let served = PoolSizingModel(acquireRate: acquired / seconds, meanLeased: meanLeased)
+        else { return nil }
+        let model = PoolSizingModel(acquireRate: arrived / seconds, meanHold: served.meanHold)
+        let waited = Double(last.waited) - Double(first.waited)
+        return (model, Swift.min(Swift.max(waited / arrived, 0), 1), seconds)
     }
 }
 
@@ -50,6 +100,17 @@ extension AppState {
         for pool in snapshot.pools {
             history.append(Double(pool.leased), to: \.leased, pool.name)
             history.append(Double(pool.waiters), to: \.waiters, pool.name)
+            history.append(
+                PoolSample(
+                    at: snapshot.takenAt,
+                    acquired: pool.counters.acquired,
+                    failed: pool.counters.timedOut.saturatingAdd(pool.counters.cancelled),
+                    waited: pool.counters.waited,
+                    leased: pool.leased,
+                    maximum: pool.maximum
+                ),
+                pool.name
+            )
         }
         for cache in snapshot.caches {
             guard seconds > 0, let before = earlier[cache.name]?.stats else {

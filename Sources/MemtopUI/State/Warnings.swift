@@ -122,15 +122,15 @@ struct LeakedLease: WarningRule {
         return context.recent(
             WarningTrackers.leakKey + pool.name,
             raised: pool.counters.leaks > before,
-            Warning(panel: .pools, name: pool.name, text: "lease held past the leak threshold")
+            Warning(panel: .pools, name: pool.name, text: "leak: a lease was held past the leak threshold")
         )
     }
 
-    /// "1 lease > 30s at Orders.swift:88", or "5 leases > 30s, 3 at Orders.swift:88" when they come from
-    /// several sites.
+    /// "leak: 1 lease > 30s at Orders.swift:88", or "leak: 5 leases > 30s, 3 at Orders.swift:88" when they come
+    /// from several sites (the row's badge shows "leak", the header the whole text).
     static func text(_ report: LeaseReport, threshold: Duration) -> String {
         let count = report.overThreshold
-        let head = "\(count) lease\(count == 1 ? "" : "s") > \(Format.bound(threshold))"
+        let head = "leak: \(count) lease\(count == 1 ? "" : "s") > \(Format.bound(threshold))"
         guard let site = report.overThresholdSites.first else { return head }
         return site.count == count ? "\(head) at \(site.site)" : "\(head), \(site.count) at \(site.site)"
     }

@@ -39,6 +39,7 @@ extension Painter {
             let p99 = Format.wait(pool.acquireLatency.p99, samples: pool.acquireLatency.count)
             return "\(name) \(pool.leased)/\(pool.total)/\(pool.maximum) wait \(pool.waiters) "
                 + "p99 \(p99) tmo \(pool.counters.timedOut)"
+                + (pool.leases?.oldest.first.map { " oldest \(Format.held($0.age))" } ?? "")
                 + (pool.circuitOpen ? " BREAKER" : "")
         case .caches:
             guard let cache = snapshot.caches.first(where: { $0.name == name }) else { return name }

@@ -52,8 +52,11 @@ extension Painter {
         }
         if !others.isEmpty { words.append(others.joined(separator: ", ") + " here") }
         words.append("+ applies 2×, - applies ½×")
-        let reads = curve.sampledReads < 1_000 ? "warming up: " : ""
-        words.append("\(reads)sampled 1 key in \(curve.sampleRate), \(Format.count(curve.sampledReads)) reads")
+        // The shadows start empty (at creation and after a resize): until the largest could have filled twice,
+        // the larger sizes read low.
+        let filled = 8 * max(curve.points[SizingCurve.boundIndex].capacity / max(curve.sampleRate, 1), 1)
+        let warming = curve.sampledReads < filled ? "warming up (the larger sizes read low): " : ""
+        words.append("\(warming)sampled 1 key in \(curve.sampleRate), \(Format.count(curve.sampledReads)) reads")
         return words
     }
 }

@@ -15,7 +15,7 @@ extension Painter {
         var graphTop = top + 4
         if panel == .pools, let pool = snapshot.pools.first(where: { $0.name == name }) {
             series = drawNumbers(of: pool, y: top + 1)
-            graphTop = drawLeases(of: pool, y: top + 3) + 2
+            graphTop = drawPoolSizing(of: pool, y: drawLeases(of: pool, y: top + 3)) + 2
         } else if let cache = snapshot.caches.first(where: { $0.name == name }) {
             series = drawNumbers(of: cache, y: top + 1)
             graphTop = drawSizing(of: cache, y: top + 3) + 2

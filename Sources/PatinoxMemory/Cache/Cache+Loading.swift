@@ -1,4 +1,5 @@
 import Logging
+
 /// The loads running in the current task and its ancestors, to refuse a loader that asks for its own key.
 enum CacheLoadContext {
     struct LoadKey: Hashable, @unchecked Sendable {  // the key is Sendable; AnyHashable only erases its type
@@ -28,7 +29,10 @@ extension Cache {
                 return nil
             }
             let active = CacheLoadContext.active.union([loadKey])
-            let started = Task { try await self.load(key, loader: loader, context: active) }
+            // Named after the caller's task, so that what the load leases (a pool connection) says on whose behalf.
+            let started = Task(name: LeaseSite.taskNameFromTheStandardLibrary() ?? "load in cache '\(name)'") {
+                try await self.load(key, loader: loader, context: active)
+            }
             loads[key] = started
             return started
         }

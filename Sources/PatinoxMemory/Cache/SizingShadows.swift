@@ -9,7 +9,7 @@ struct SizingShadows: Sendable {
     static var sizes: [Double] { SizingCurve.sizes }
     /// The smallest shadow (¼×) holds at least this many entries when the bound allows: the sampling error
     /// shrinks with the number of distinct keys a shadow sees.
-    static let smallestShadow = 512
+    static let smallestShadow = 1_024
 
     /// The cache's policy at each of ``sizes``, then the other policies at 1×.
     var shadows: [CacheShard<Int, Void>]

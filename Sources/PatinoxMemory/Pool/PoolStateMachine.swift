@@ -108,6 +108,7 @@ struct PoolStateMachine<Connection: Sendable, Waiter> {
             planCreates(into: &actions)
             return .failed(circuitOpenError(), actions)
         }
+        counters.waited += 1
         waiters.append(
             .init(
                 requestID: requestID,

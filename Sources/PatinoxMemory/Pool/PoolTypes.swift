@@ -88,7 +88,30 @@ public struct PoolCounters: Sendable, Hashable, Codable {
     public var closed = 0
     /// Releases of a lease that was no longer current (double release, or after kill/force close).
     public var staleReleases = 0
+    /// Acquires that found no idle connection and waited in the queue (served, timed out or cancelled).
+    public var waited = 0
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case acquired, timedOut, cancelled, created, createFailures, validationFailures, replaced, leaks, closed
+        case staleReleases, waited
+    }
+
+    /// Decodes the counters; `waited`, added later, is 0 when a snapshot from an older engine lacks it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        acquired = try container.decode(Int.self, forKey: .acquired)
+        timedOut = try container.decode(Int.self, forKey: .timedOut)
+        cancelled = try container.decode(Int.self, forKey: .cancelled)
+        created = try container.decode(Int.self, forKey: .created)
+        createFailures = try container.decode(Int.self, forKey: .createFailures)
+        validationFailures = try container.decode(Int.self, forKey: .validationFailures)
+        replaced = try container.decode(Int.self, forKey: .replaced)
+        leaks = try container.decode(Int.self, forKey: .leaks)
+        closed = try container.decode(Int.self, forKey: .closed)
+        staleReleases = try container.decode(Int.self, forKey: .staleReleases)
+        waited = try container.decodeIfPresent(Int.self, forKey: .waited) ?? 0
+    }
 }
 
 /// Where a pool is in its life.

@@ -18,15 +18,15 @@ struct CacheSizingTests {
         return try Cache(name: "sized", configuration: configuration, seed: 3)
     }
 
-    @Test("the sampling rate leaves the ¼× shadow 512 entries at least, and samples every key of a small cache")
+    @Test("the sampling rate leaves the ¼× shadow 1,024 entries at least, and samples every key of a small cache")
     func samplingRate() {
         #expect(SizingShadows.rate(forBound: 100) == 1)
         #expect(SizingShadows.rate(forBound: 2_000) == 1)
-        #expect(SizingShadows.rate(forBound: 100_000) == 32)
+        #expect(SizingShadows.rate(forBound: 100_000) == 16)
         for bound in [4_096, 50_000, 1_000_000] {
             let rate = SizingShadows.rate(forBound: bound)
-            #expect(Double(bound) / 4 / Double(rate) >= 512, "\(bound): 1 in \(rate)")
-            #expect(Double(bound) / 4 / Double(rate * 2) < 512, "\(bound): 1 in \(rate) is not the sparsest")
+            #expect(Double(bound) / 4 / Double(rate) >= 1_024, "\(bound): 1 in \(rate)")
+            #expect(Double(bound) / 4 / Double(rate * 2) < 1_024, "\(bound): 1 in \(rate) is not the sparsest")
         }
     }
 
