@@ -23,7 +23,8 @@ struct PoolSizingModelTests {
         #expect(zip(sizes, sizes.dropFirst()).allSatisfy { $0.waitProbability > $1.waitProbability })
         #expect(sizes.allSatisfy { !$0.saturated })
         let four = model.predict(connections: 4)
-        // M/M/4 at 2.7 Erlangs: C = 0.3907 (worked by hand through the Erlang B recursion); mean wait = C × hold / (c − a).
+        // M/M/4 at 2.7 Erlangs: C = 0.3907 (worked by hand through the Erlang B recursion);
+        // mean wait = C × hold / (c − a).
         #expect(abs(four.waitProbability - 0.3907) < 0.001)
         let mean = try #require(four.meanWait)
         #expect(abs(mean.inSeconds - four.waitProbability * 0.009 / 1.3) < 1e-9)
