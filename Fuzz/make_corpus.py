@@ -64,6 +64,13 @@ def extremes(snapshot, value, stamp):
         cache["maximumWeight"] = value
         cache["stats"] = {key: value for key in cache["stats"]}
         cache["windowFraction"] = 1e308
+        if "sizing" in cache:
+            sizing = cache["sizing"]
+            sizing["sampledReads"], sizing["sampleRate"] = value, value
+            for point in sizing["points"]:
+                point["capacity"], point["hitRatio"] = value, 1e308
+            for point in sizing["policies"]:
+                point["hitRatio"] = -1e308
     for registry in result["guards"]:
         latency = registry["status"]["cleanupLatency"]
         registry["status"] = {key: value for key in registry["status"]}

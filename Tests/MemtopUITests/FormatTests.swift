@@ -1,4 +1,5 @@
 import MemtopSource
+import PatinoxMemory
 import Testing
 
 @testable import MemtopUI

@@ -139,18 +139,6 @@ public struct Recording: Sendable {
     }
 }
 
-extension Duration {
-    /// `seconds` as a duration, for numbers read from outside (a recording's `at`, a config value) where
-    /// `Duration.seconds(_:)` would trap: NaN, infinite and negative values are zero, values beyond
-    /// ``longestTracked`` are that. Rounded to the nanosecond.
-    public static func seconds(clamping seconds: Double) -> Duration {
-        guard seconds.isFinite, seconds > 0 else { return .zero }
-        let nanoseconds = (seconds * 1e9).rounded()  // infinite for the largest finite values: clamped below
-        // 2⁶³ is Int64.max + 1: every Double below it converts to an Int64.
-        return nanoseconds < 0x1p63 ? .nanoseconds(Int64(nanoseconds)) : .longestTracked
-    }
-}
-
 /// The first line of a recording: what was recorded, from where, when.
 public struct RecordingHeader: Sendable, Codable, Hashable {
     /// The format's version (1).

@@ -89,10 +89,6 @@ public struct ReplayClock: Hashable, Sendable {
 }
 
 extension Duration {
-    /// The longest time memtop's clocks deal in: `Int64.max` nanoseconds, about 292 years (what a
-    /// ``MonotonicInstant`` can hold).
-    public static let longestTracked = Duration.nanoseconds(Int64.max)
-
     /// `self * factor` (as `Duration * Double`), saturating at ±``longestTracked`` instead of trapping when
     /// the product is out of range; zero when it is not a number (an infinite factor times zero).
     public func scaledSaturating(by factor: Double) -> Duration {

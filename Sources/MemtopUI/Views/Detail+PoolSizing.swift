@@ -1,3 +1,4 @@
+import MemtopSource
 import PatinoxMemory
 
 extension Painter {
@@ -28,7 +29,10 @@ extension Painter {
 
     /// The sizes shown: two below the current size, it, and two and four above.
     static func sizingSizes(around current: Int) -> [Int] {
-        [current - 2, current - 1, current, current + 2, current + 4].filter { $0 >= 1 }
+        // A peer's maximum may be anything: the steps saturate, and the model takes 1…10,000.
+        [-2, -1, 0, 2, 4].map { current.saturatingAdd($0) }.filter {
+            (1...PoolSizingModel.maximumConnections).contains($0)
+        }
     }
 
     /// "sizing (Erlang C, 30 s: 300 acquires/s × 9.0ms held = 2.7 busy)", "4 → 12% wait, mean 1.2ms, p99 8.0ms",
@@ -45,7 +49,7 @@ extension Painter {
         let time = { (value: Duration) in value < .nanoseconds(500) ? "0" : Format.duration(value) }
         let current = max(pool.maximum, 1)
         for size in sizingSizes(around: current) {
-            let prediction = model.predict(connections: size)
+            guard let prediction = model.predict(connections: size) else { continue }
             let label = size == current ? "\(size) (now)" : "\(size)"
             guard let mean = prediction.meanWait, let p99 = prediction.p99Wait else {
                 words.append("\(label) → saturated")
@@ -58,7 +62,10 @@ extension Painter {
             )
         }
         words.append("observed at \(current): \(Format.percent(observed)) waited")
-        let predicted = model.predict(connections: current)
+        guard let predicted = model.predict(connections: current) else {
+            words.append("the model sizes pools of up to \(PoolSizingModel.maximumConnections) connections")
+            return words
+        }
         if predicted.saturated || pool.waiters > 0 && predicted.utilization >= 0.95 {
             words.append(
                 "saturated now: every connection is busy, so the rate seen is what it serves, not what arrives"

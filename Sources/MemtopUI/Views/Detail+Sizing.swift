@@ -54,7 +54,8 @@ extension Painter {
         words.append("+ applies 2×, - applies ½×")
         // The shadows start empty (at creation and after a resize): until the largest could have filled twice,
         // the larger sizes read low.
-        let filled = 8 * max(curve.points[SizingCurve.boundIndex].capacity / max(curve.sampleRate, 1), 1)
+        let shadow = max(curve.points[SizingCurve.boundIndex].capacity / max(curve.sampleRate, 1), 1)
+        let filled = shadow.multipliedReportingOverflow(by: 8).overflow ? Int.max : shadow * 8
         let warming = curve.sampledReads < filled ? "warming up (the larger sizes read low): " : ""
         words.append("\(warming)sampled 1 key in \(curve.sampleRate), \(Format.count(curve.sampledReads)) reads")
         return words

@@ -21,18 +21,22 @@ public struct PoolSizingModel: Sendable, Hashable {
     /// Nil when there is nothing to go by (no acquires, or a count that is not a number).
     public init?(acquireRate: Double, meanLeased: Double) {
         guard acquireRate.isFinite, meanLeased.isFinite, acquireRate > 0, meanLeased >= 0 else { return nil }
-        self.init(acquireRate: acquireRate, meanHold: .seconds(meanLeased / acquireRate))
+        self.init(acquireRate: acquireRate, meanHold: .seconds(clamping: meanLeased / acquireRate))
     }
+
+    /// The largest pool the model sizes: its recursion runs once per connection.
+    public static let maximumConnections = 10_000
 
     /// The offered load in Erlangs: connections busy on average, whatever the pool's size.
     public var offeredLoad: Double { acquireRate * meanHold.inSeconds }
 
-    /// The prediction for a pool of `connections`.
-    public func predict(connections: Int) -> PoolSizingPrediction {
-        let servers = max(connections, 0)
+    /// The prediction for a pool of `connections`; nil outside 1…``maximumConnections``.
+    public func predict(connections: Int) -> PoolSizingPrediction? {
+        guard (1...Self.maximumConnections).contains(connections) else { return nil }
+        let servers = connections
         let load = offeredLoad
-        let utilization = servers == 0 ? .infinity : load / Double(servers)
-        guard load.isFinite, servers > 0, load < Double(servers) else {
+        let utilization = load / Double(servers)
+        guard load.isFinite, load < Double(servers), meanHold > .zero else {
             return PoolSizingPrediction(
                 connections: servers,
                 utilization: utilization,
@@ -50,8 +54,8 @@ public struct PoolSizingModel: Sendable, Hashable {
             connections: servers,
             utilization: utilization,
             waitProbability: waiting,
-            meanWait: .seconds(waiting / drain),
-            p99Wait: .seconds(p99)
+            meanWait: .seconds(clamping: waiting / drain),
+            p99Wait: .seconds(clamping: p99)
         )
     }
 

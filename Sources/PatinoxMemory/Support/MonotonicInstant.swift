@@ -44,6 +44,22 @@ public struct MonotonicInstant: InstantProtocol, CustomStringConvertible {
 }
 
 extension Duration {
+    /// The longest time memtop's clocks deal in: `Int64.max` nanoseconds, about 292 years (what a
+    /// ``MonotonicInstant`` can hold).
+    public static let longestTracked = Duration.nanoseconds(Int64.max)
+
+    /// `seconds` as a duration, for numbers read from outside (a recording's `at`, a config value) or worked out
+    /// from them, where `Duration.seconds(_:)` would trap: NaN, infinite and negative values are zero, values
+    /// beyond ``longestTracked`` are that. Rounded to the nanosecond.
+    public static func seconds(clamping seconds: Double) -> Duration {
+        guard seconds.isFinite, seconds > 0 else { return .zero }
+        let nanoseconds = (seconds * 1e9).rounded()  // infinite for the largest finite values: clamped below
+        // 2⁶³ is Int64.max + 1: every Double below it converts to an Int64.
+        return nanoseconds < 0x1p63 ? .nanoseconds(Int64(nanoseconds)) : .longestTracked
+    }
+}
+
+extension Duration {
     /// The duration in seconds, as a `Double` (for rates, gauges and display).
     public var inSeconds: Double {
         let (seconds, attoseconds) = components

@@ -25,6 +25,12 @@ STATS = {"hits": int, "misses": int, "evictions": int, "expirations": int}
 GUARDS = {"name": str, "status": dict, "failingCleanups": bool}
 MAPPING = {"path": str, "bytes": int, "writable": bool, "pages": int, "residentPages": int, "regions": list}
 EVENT = {"at": int, "component": str, "kind": str, "message": str}
+NUMBER = (int, float)  # a Double such as 0.0 may be written as 0
+# Optional parts (newer engines): a pool's lease report, a cache's sizing curve.
+LEASES = {"oldest": list, "ageCounts": list, "overThreshold": int, "overThresholdSites": list}
+LEASE = {"connection": str, "age": int, "file": str, "line": int, "retiring": bool, "overThreshold": bool}
+SIZING = {"points": list, "policies": list, "sampledReads": int, "sampleRate": int}
+POINT = {"capacity": int, "hitRatio": NUMBER}
 
 
 def check(value, shape, where, problems):
@@ -35,7 +41,8 @@ def check(value, shape, where, problems):
         if key not in value:
             problems.append(f"{where}.{key}: missing")
         elif not isinstance(value[key], kind) or (kind is int and isinstance(value[key], bool)):
-            problems.append(f"{where}.{key}: {type(value[key]).__name__}, expected {kind.__name__}")
+            expected = "number" if kind is NUMBER else kind.__name__
+            problems.append(f"{where}.{key}: {type(value[key]).__name__}, expected {expected}")
 
 
 def validate(snapshot):
@@ -48,9 +55,17 @@ def validate(snapshot):
     for index, pool in enumerate(snapshot["pools"]):
         check(pool, POOL, f"pools[{index}]", problems)
         check(pool.get("acquireLatency"), LATENCY, f"pools[{index}].acquireLatency", problems)
+        if "leases" in pool:
+            check(pool["leases"], LEASES, f"pools[{index}].leases", problems)
+            for number, lease in enumerate(pool["leases"].get("oldest", [])):
+                check(lease, LEASE, f"pools[{index}].leases.oldest[{number}]", problems)
     for index, cache in enumerate(snapshot["caches"]):
         check(cache, CACHE, f"caches[{index}]", problems)
         check(cache.get("stats"), STATS, f"caches[{index}].stats", problems)
+        if "sizing" in cache:
+            check(cache["sizing"], SIZING, f"caches[{index}].sizing", problems)
+            for number, point in enumerate(cache["sizing"].get("points", [])):
+                check(point, POINT, f"caches[{index}].sizing.points[{number}]", problems)
     for index, guards in enumerate(snapshot["guards"]):
         check(guards, GUARDS, f"guards[{index}]", problems)
     for index, mapping in enumerate(snapshot["mappings"]):
