@@ -36,18 +36,12 @@ let benchmarks: @Sendable () -> Void = {
         configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
     ) { benchmark in
         let pool = try await warmPool(size: 10)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let lease = try await pool.acquire()
-            blackHole(lease.connection)
-            pool.release(lease)
-        }
-        benchmark.stopMeasurement()
+        try await measureAcquireRelease(benchmark, pool)
         await pool.shutdown()
     }
 
-    // The lease inspector reads the task's name on every acquire: free for an unnamed task (above), one short
-    // string (no allocation up to 15 bytes) for a named one.
+    // The lease inspector copies the task's name into the lease on every acquire: nothing to copy for an unnamed
+    // task (above), up to 24 bytes inline, with no allocation, for a named one.
     Benchmark(
         "Patinox: acquire+release, warm, 1 named task (10 connections)",
         configuration: .init(thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])])
@@ -55,15 +49,7 @@ let benchmarks: @Sendable () -> Void = {
         let pool = try await warmPool(size: 10)
         // The benchmark is not Sendable; only the named task touches it, while this one waits for it.
         nonisolated(unsafe) let measured = benchmark
-        try await Task(name: "worker 3") {
-            measured.startMeasurement()
-            for _ in measured.scaledIterations {
-                let lease = try await pool.acquire()
-                blackHole(lease.connection)
-                pool.release(lease)
-            }
-            measured.stopMeasurement()
-        }.value
+        try await Task(name: "worker 3") { try await measureAcquireRelease(measured, pool) }.value
         await pool.shutdown()
     }
 
@@ -83,13 +69,7 @@ let benchmarks: @Sendable () -> Void = {
         let pool = try await warmPool(size: 1000)
         var held: [PoolLease<Int>] = []
         for _ in 0..<990 { held.append(try await pool.acquire()) }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            let lease = try await pool.acquire()
-            blackHole(lease.connection)
-            pool.release(lease)
-        }
-        benchmark.stopMeasurement()
+        try await measureAcquireRelease(benchmark, pool)
         for lease in held { pool.release(lease) }
         await pool.shutdown()
     }
@@ -161,6 +141,17 @@ struct NoopFactory: ConnectionFactory {
 }
 
 /// A pool with `size` open, idle connections and nothing that would check or retire them mid-run.
+/// Acquires and releases a connection of `pool` for each of the benchmark's iterations, measured.
+func measureAcquireRelease(_ benchmark: Benchmark, _ pool: Pool<NoopFactory>) async throws {
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        let lease = try await pool.acquire()
+        blackHole(lease.connection)
+        pool.release(lease)
+    }
+    benchmark.stopMeasurement()
+}
+
 func warmPool(size: Int) async throws -> Pool<NoopFactory> {
     var configuration = PoolConfiguration()
     configuration.minimumConnections = size

@@ -54,10 +54,9 @@ public struct PoolSample: Hashable, Sendable {
 }
 
 extension [PoolSample] {
-    /// The sizing model over these samples, with what was observed at the current size: Little's law turns the
-    /// mean leased count and the rate of acquires served into a mean hold; the model's rate is that of every
-    /// acquire that arrived (served, timed out or cancelled), so a pool that turns callers away is seen saturated.
-    /// Nil before two samples a tenth of a second apart, across a statistics reset, or without acquires.
+    /// The sizing model over these samples (``PoolSizingModel/init(arrivalRate:servedRate:meanLeased:)``), with the
+    /// share of arrivals observed waiting at the current size. Nil before two samples a tenth of a second apart,
+    /// across a statistics reset, or without acquires.
     public var sizing: (model: PoolSizingModel, observedWaitShare: Double, seconds: Double)? {
         // Only the samples since the pool last changed size: what was observed is of the size in force.
         let window = reversed().prefix { $0.maximum == last?.maximum }.reversed()
@@ -69,9 +68,13 @@ extension [PoolSample] {
         let acquired = Double(last.acquired) - Double(first.acquired)
         let arrived = acquired + Swift.max(Double(last.failed) - Double(first.failed), 0)
         let meanLeased = window.reduce(0.0) { $0 + Double($1.leased) } / Double(window.count)
-        guard acquired > 0, let served = PoolSizingModel(acquireRate: acquired / seconds, meanLeased: meanLeased)
+        guard acquired > 0,
+            let model = PoolSizingModel(
+                arrivalRate: arrived / seconds,
+                servedRate: acquired / seconds,
+                meanLeased: meanLeased
+            )
         else { return nil }
-        let model = PoolSizingModel(acquireRate: arrived / seconds, meanHold: served.meanHold)
         let waited = Double(last.waited) - Double(first.waited)
         return (model, Swift.min(Swift.max(waited / arrived, 0), 1), seconds)
     }

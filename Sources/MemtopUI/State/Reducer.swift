@@ -110,13 +110,17 @@ extension AppState {
         }
     }
 
+    /// Whether controls are off (`--read-only`, or a recording); says why when they are.
+    private mutating func refusedAsReadOnly() -> Bool {
+        guard readOnly else { return false }
+        let why = source.canSteer ? "started with --read-only" : "a recording cannot be steered"
+        show("read-only: controls are disabled (\(why))", .error)
+        return true
+    }
+
     /// Runs a command in the normal mode.
     mutating func run(_ command: UICommand) -> [Effect] {
-        if command.isControl && readOnly {
-            let why = source.canSteer ? "started with --read-only" : "a recording cannot be steered"
-            show("read-only: controls are disabled (\(why))", .error)
-            return []
-        }
+        if command.isControl && refusedAsReadOnly() { return [] }
         switch command {
         case .quit:
             quitting = true
@@ -261,13 +265,7 @@ extension AppState {
     /// In a cache's detail, `+` and `-` offer the 2× and ½× sizes of its sizing curve, with what the curve
     /// predicts, to confirm.
     private mutating func proposeCacheSize(_ name: String, larger: Bool) -> [Effect] {
-        if readOnly {
-            show(
-                "read-only: controls are disabled (\(source.canSteer ? "started with --read-only" : "a recording"))",
-                .error
-            )
-            return []
-        }
+        if refusedAsReadOnly() { return [] }
         guard let cache = snapshot?.caches.first(where: { $0.name == name }), let curve = cache.sizing,
             curve.points.count == SizingCurve.sizes.count
         else {

@@ -15,7 +15,7 @@ extension Painter {
             )
             return y + 1
         }
-        let summary = Self.packed(Self.leaseSummary(report, leased: pool.leased), width: state.width)
+        let summary = Format.packed(Self.leaseSummary(report, leased: pool.leased), width: state.width)
         for (offset, line) in summary.enumerated() {
             canvas.put(line, x: 0, y: y + offset, maxWidth: state.width)
         }
@@ -30,22 +30,6 @@ extension Painter {
             canvas.put(columns.row(lease), x: 0, y: top + 1 + offset, style: CellStyle(role), maxWidth: state.width)
         }
         return top + 1 + shown.count
-    }
-
-    /// The parts joined by " · " on as few lines of `width` as they fit on (a part never split), at most
-    /// `maximumLines`.
-    static func packed(_ parts: [String], width: Int, maximumLines: Int = 2) -> [String] {
-        var lines: [String] = []
-        for part in parts {
-            if let last = lines.last, last.count + 3 + part.count <= width {
-                lines[lines.count - 1] = last + " · " + part
-            } else if lines.count < maximumLines {
-                lines.append((lines.isEmpty ? " " : "   ") + part)
-            } else {
-                lines[lines.count - 1] += " · " + part  // drawn cut at the edge
-            }
-        }
-        return lines
     }
 
     /// The summary's parts: "leases: 5 held, oldest first", "ages <1s 3 · <10s 2", "2 over the 30s leak

@@ -16,7 +16,7 @@ extension Painter {
             )
             return y + 1
         }
-        let lines = Self.packed(
+        let lines = Format.packed(
             Self.poolSizingWords(model, pool: pool, observed: observed, seconds: seconds),
             width: state.width,
             maximumLines: 3

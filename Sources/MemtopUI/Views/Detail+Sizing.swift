@@ -33,7 +33,7 @@ extension Painter {
             canvas.put(Format.percent(point.hitRatio), x: x, y: row, style: CellStyle(.text, bold: isBound))
         }
         let words = Self.sizingWords(curve)
-        let lines = Self.packed(words, width: state.width, maximumLines: 3)
+        let lines = Format.packed(words, width: state.width, maximumLines: 3)
         for (offset, line) in lines.enumerated() {
             canvas.put(line, x: 0, y: y + curve.points.count + offset, maxWidth: state.width)
         }

@@ -123,6 +123,22 @@ enum Format {
         return text + String(repeating: " ", count: width - text.count)
     }
 
+    /// The parts joined by " · " on as few lines of `width` as they fit on (a part never split), at most
+    /// `maximumLines`.
+    static func packed(_ parts: [String], width: Int, maximumLines: Int = 2) -> [String] {
+        var lines: [String] = []
+        for part in parts {
+            if let last = lines.last, last.count + 3 + part.count <= width {
+                lines[lines.count - 1] = last + " · " + part
+            } else if lines.count < maximumLines {
+                lines.append((lines.isEmpty ? " " : "   ") + part)
+            } else {
+                lines[lines.count - 1] += " · " + part  // drawn cut at the edge
+            }
+        }
+        return lines
+    }
+
     /// `text` right-aligned in `width`.
     static func right(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : String(repeating: " ", count: width - text.count) + text

@@ -61,12 +61,9 @@ struct ShadowTuner: Sendable {
         let shadowCapacity = max(1, capacity / rate)
         period = max(64, shadowCapacity)
         shadows = Self.fractions.enumerated().map { index, fraction in
-            CacheShard<Int, Void>(
+            .simulation(
                 policy: .wTinyLFU,
-                maximumCount: shadowCapacity,
-                maximumWeight: .max,
-                timeToIdle: 0,
-                recordsRemovals: false,
+                capacity: shadowCapacity,
                 seed: UInt64(index + 1),
                 adaptation: .fixed(fraction)
             )
@@ -79,15 +76,8 @@ struct ShadowTuner: Sendable {
     @usableFromInline
     mutating func record(_ keyHash: Int) -> Double? {
         guard keyHash & sampleMask == 0 else { return nil }
-        var removals: [CacheShard<Int, Void>.Removal] = []
         let hash = keyHash.hashValue
-        for index in shadows.indices {
-            if shadows[index].get(keyHash, hash: hash, now: 0, removals: &removals) != nil {
-                periodHits[index] += 1
-            } else {
-                shadows[index].put(keyHash, hash: hash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
-            }
-        }
+        for index in shadows.indices where shadows[index].replay(keyHash, hash: hash) { periodHits[index] += 1 }
         sampled += 1
         guard sampled >= period else { return nil }
         sampled = 0

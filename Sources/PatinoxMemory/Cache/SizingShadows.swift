@@ -5,19 +5,16 @@
 /// `bound × size`. A pure value, behind its own lock in ``Cache``; only sampled reads touch it.
 @usableFromInline
 struct SizingShadows: Sendable {
-    /// The sizes tried, as multiples of the bound.
-    static var sizes: [Double] { SizingCurve.sizes }
     /// The smallest shadow (¼×) holds at least this many entries when the bound allows: the sampling error
     /// shrinks with the number of distinct keys a shadow sees.
     static let smallestShadow = 1_024
 
-    /// The cache's policy at each of ``sizes``, then the other policies at 1×.
+    /// The cache's policy at each of ``SizingCurve/sizes``, then the other policies at 1×.
     var shadows: [CacheShard<Int, Void>]
     let policies: [CachePolicy]
     let bound: Int
-    /// One key in `rate` (a power of two) is sampled: those whose hash has ``sampleMask``'s bits clear.
+    /// One key in `rate` (a power of two) is sampled (``sampled(_:mask:)`` with `rate - 1`).
     let rate: Int
-    let sampleMask: Int
     var hits: [Double]
     var requests = 0.0
     /// The cache's reads (hits and misses) when the counts started: the curve sets the sampled reads against
@@ -28,7 +25,9 @@ struct SizingShadows: Sendable {
     /// ``smallestShadow`` entries.
     static func rate(forBound bound: Int) -> Int {
         var rate = 1
-        while Double(bound) * sizes[0] / Double(rate * 2) >= Double(smallestShadow), rate < 1 << 20 { rate <<= 1 }
+        while Double(bound) * SizingCurve.sizes[0] / Double(rate * 2) >= Double(smallestShadow), rate < 1 << 20 {
+            rate <<= 1
+        }
         return rate
     }
 
@@ -36,20 +35,15 @@ struct SizingShadows: Sendable {
     init(policy: CachePolicy, bound: Int, rate: Int, seed: UInt64, readsAtStart: Int = 0) {
         self.rate = rate
         self.readsAtStart = readsAtStart
-        sampleMask = rate - 1
         self.bound = bound
         let others = CachePolicy.allCases.filter { $0 != policy }
-        policies = Self.sizes.map { _ in policy } + others
-        let multiples = Self.sizes + others.map { _ in 1.0 }
+        policies = SizingCurve.sizes.map { _ in policy } + others
+        let multiples = SizingCurve.sizes + others.map { _ in 1.0 }
         shadows = zip(policies, multiples).enumerated().map { index, entry in
-            CacheShard<Int, Void>(
+            .simulation(
                 policy: entry.0,
-                maximumCount: max(1, Int((Double(bound) * entry.1 / Double(rate)).rounded())),
-                maximumWeight: .max,
-                timeToIdle: 0,
-                recordsRemovals: false,
-                seed: seed &+ UInt64(index),
-                adaptation: .shadowSimulation
+                capacity: max(1, Int((Double(bound) * entry.1 / Double(rate)).rounded())),
+                seed: seed &+ UInt64(index)
             )
         }
         hits = Array(repeating: 0, count: shadows.count)
@@ -61,15 +55,8 @@ struct SizingShadows: Sendable {
 
     /// Replays one sampled read in every shadow: a hit counts, a miss stores the key.
     mutating func record(_ keyHash: Int) {
-        var removals: [CacheShard<Int, Void>.Removal] = []
         let hash = keyHash.hashValue
-        for index in shadows.indices {
-            if shadows[index].get(keyHash, hash: hash, now: 0, removals: &removals) != nil {
-                hits[index] += 1
-            } else {
-                shadows[index].put(keyHash, hash: hash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
-            }
-        }
+        for index in shadows.indices where shadows[index].replay(keyHash, hash: hash) { hits[index] += 1 }
         requests += 1
     }
 
@@ -94,9 +81,9 @@ struct SizingShadows: Sendable {
             guard expected > 0 else { return 0 }
             return max(0, min(1, (hits[index] - excess) / expected))
         }
-        let own = Self.sizes.count
+        let own = SizingCurve.sizes.count
         return SizingCurve(
-            points: Self.sizes.enumerated().map { index, size in
+            points: SizingCurve.sizes.enumerated().map { index, size in
                 SizingPoint(capacity: Int((Double(bound) * size).rounded()), hitRatio: ratio(index))
             },
             policies: (own..<shadows.count).map { PolicyPoint(policy: policies[$0], hitRatio: ratio($0)) },

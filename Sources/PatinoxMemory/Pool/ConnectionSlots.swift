@@ -218,9 +218,6 @@ extension ConnectionSlots {
         return ConnectionID(slot: index, epoch: slots[Int(index)].epoch)
     }
 
-    /// Where the slot's current (or last) lease was taken.
-    func site(at index: Int32) -> LeaseSite { slots[Int(index)].site }
-
     /// True when `id` names a slot being health-checked in the background under that epoch.
     func isCurrentCheck(_ id: ConnectionID) -> Bool {
         id.slot >= 0 && Int(id.slot) < slots.count && slots[Int(id.slot)].state == .checking

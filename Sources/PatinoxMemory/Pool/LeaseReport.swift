@@ -260,33 +260,29 @@ extension PoolStateMachine {
     func leaseReport(now time: MonotonicInstant) -> LeaseReport {
         var report = LeaseReport()
         report.leakThreshold = configuration.leakThreshold
-        var leased: [(at: MonotonicInstant, index: Int32)] = []
+        var leased: [(age: Duration, index: Int32)] = []
         leased.reserveCapacity(slots.counts.leased)
         var sites: [SiteKey: Int] = [:]
         for (offset, slot) in slots.slots.enumerated() where slot.state == .leased {
-            let index = Int32(offset)
-            leased.append((slot.leasedAt, index))
             let age = time > slot.leasedAt ? time - slot.leasedAt : .zero
+            leased.append((age, Int32(offset)))
             report.ageCounts[LeaseReport.bucket(of: age)] += 1
-            if let threshold = configuration.leakThreshold, age >= threshold {
+            if isOverThreshold(age) {
                 report.overThreshold += 1
-                let site = slots.site(at: index)
-                sites[SiteKey(file: site.file.description, line: site.line), default: 0] += 1
+                sites[SiteKey(file: slot.site.file.description, line: slot.site.line), default: 0] += 1
             }
         }
-        leased.sort { $0.at < $1.at || ($0.at == $1.at && $0.index < $1.index) }
-        report.oldest = leased.prefix(LeaseReport.maximumListed).map { entry in
-            let slot = slots[entry.index]
-            let site = slots.site(at: entry.index)
-            let age = time > slot.leasedAt ? time - slot.leasedAt : .zero
+        leased.sort { $0.age > $1.age || ($0.age == $1.age && $0.index < $1.index) }  // oldest first
+        report.oldest = leased.prefix(LeaseReport.maximumListed).map { age, index in
+            let slot = slots[index]
             return LeaseInfo(
-                connection: ConnectionID(slot: entry.index, epoch: slot.epoch).description,
+                connection: ConnectionID(slot: index, epoch: slot.epoch).description,
                 age: age,
-                file: site.file.description,
-                line: Int(site.line),
-                task: site.task.string,
+                file: slot.site.file.description,
+                line: Int(slot.site.line),
+                task: slot.site.task.string,
                 retiring: slot.retiring,
-                overThreshold: configuration.leakThreshold.map { age >= $0 } ?? false
+                overThreshold: isOverThreshold(age)
             )
         }
         report.overThresholdSites = sites.map {
@@ -296,6 +292,10 @@ extension PoolStateMachine {
         .prefix(LeaseReport.maximumSites)
         .map { $0 }
         return report
+    }
+
+    private func isOverThreshold(_ age: Duration) -> Bool {
+        configuration.leakThreshold.map { age >= $0 } ?? false
     }
 
     private struct SiteKey: Hashable {

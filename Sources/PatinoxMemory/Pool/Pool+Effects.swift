@@ -224,7 +224,7 @@ extension Pool {
             state.nextSampleAt = now + .seconds(1)
             return true
         }
-        if due { monitor.sample(status().monitorSample) }
+        if due { monitor.sample(status(includingLeases: false).monitorSample) }
     }
 }
 

@@ -248,14 +248,22 @@ public final class Pool<Factory: ConnectionFactory>: Sendable {
         set { state.withLockedValue { $0.faults = newValue } }
     }
 
-    /// A snapshot of sizes, counters and acquire-latency percentiles.
-    public func status() -> PoolStatus {
+    /// A snapshot of sizes, counters, acquire-latency percentiles and who holds the connections
+    /// (``PoolStatus/leases``).
+    public func status() -> PoolStatus { status(includingLeases: true) }
+
+    /// The status; without the lease report for the once-a-second monitor sample, which reads none of it.
+    func status(includingLeases: Bool) -> PoolStatus {
         state.withLockedValue { state in
             if state.immediateAcquires > 0 {
                 state.latency.record(0, count: state.immediateAcquires)
                 state.immediateAcquires = 0
             }
-            return state.machine.status(acquireLatency: LatencySummary(state.latency), now: clock.now())
+            return state.machine.status(
+                acquireLatency: LatencySummary(state.latency),
+                now: clock.now(),
+                includingLeases: includingLeases
+            )
         }
     }
 

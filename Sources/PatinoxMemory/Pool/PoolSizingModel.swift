@@ -17,11 +17,20 @@ public struct PoolSizingModel: Sendable, Hashable {
         self.meanHold = meanHold
     }
 
-    /// From what a pool shows: Little's law gives the mean hold as the mean leased count over the acquire rate.
-    /// Nil when there is nothing to go by (no acquires, or a count that is not a number).
+    /// From what a pool shows: Little's law gives the mean hold as the mean leased count over the rate of acquires
+    /// served; the model's rate is every acquire that arrived (served, timed out or cancelled), so a pool that turns
+    /// callers away shows saturated. Nil when there is nothing to go by (nothing served, or a number that is not
+    /// one).
+    public init?(arrivalRate: Double, servedRate: Double, meanLeased: Double) {
+        guard arrivalRate.isFinite, servedRate.isFinite, meanLeased.isFinite, servedRate > 0, meanLeased >= 0,
+            arrivalRate >= servedRate
+        else { return nil }
+        self.init(acquireRate: arrivalRate, meanHold: .seconds(clamping: meanLeased / servedRate))
+    }
+
+    /// As ``init(arrivalRate:servedRate:meanLeased:)`` when every acquire that arrived was served.
     public init?(acquireRate: Double, meanLeased: Double) {
-        guard acquireRate.isFinite, meanLeased.isFinite, acquireRate > 0, meanLeased >= 0 else { return nil }
-        self.init(acquireRate: acquireRate, meanHold: .seconds(clamping: meanLeased / acquireRate))
+        self.init(arrivalRate: acquireRate, servedRate: acquireRate, meanLeased: meanLeased)
     }
 
     /// The largest pool the model sizes: its recursion runs once per connection.

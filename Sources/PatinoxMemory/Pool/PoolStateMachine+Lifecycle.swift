@@ -87,8 +87,13 @@ extension PoolStateMachine {
         actions.append(.shutdownComplete)
     }
 
-    /// The status at `time` (the latest event's time when not given).
-    func status(acquireLatency: LatencySummary = LatencySummary(), now time: MonotonicInstant? = nil) -> PoolStatus {
+    /// The status at `time` (the latest event's time when not given); the lease report, a scan of the slots, only
+    /// when asked for.
+    func status(
+        acquireLatency: LatencySummary = LatencySummary(),
+        now time: MonotonicInstant? = nil,
+        includingLeases: Bool = true
+    ) -> PoolStatus {
         let counts = slots.counts
         return PoolStatus(
             name: name,
@@ -105,7 +110,7 @@ extension PoolStateMachine {
             consecutiveCreateFailures: attempts.failures,
             counters: counters,
             acquireLatency: acquireLatency,
-            leases: leaseReport(now: max(time ?? now, now))
+            leases: includingLeases ? leaseReport(now: max(time ?? now, now)) : nil
         )
     }
 }

@@ -36,25 +36,14 @@ public enum CacheReplay {
         adaptation: WindowAdaptation = .shadowSimulation,
         seed: UInt64 = 1
     ) -> ReplayResult {
-        var shard = CacheShard<Int, Void>(
+        var shard = CacheShard<Int, Void>.simulation(
             policy: policy,
-            maximumCount: capacity,
-            maximumWeight: .max,
-            timeToIdle: 0,
-            recordsRemovals: false,
+            capacity: capacity,
             seed: seed,
             adaptation: adaptation
         )
-        var removals: [CacheShard<Int, Void>.Removal] = []
         var hits = 0
-        for key in keys {
-            let hash = key.hashValue
-            if shard.get(key, hash: hash, now: 0, removals: &removals) != nil {
-                hits += 1
-            } else {
-                shard.put(key, hash: hash, (), weight: 1, liveUntil: .max, now: 0, removals: &removals)
-            }
-        }
+        for key in keys where shard.replay(key, hash: key.hashValue) { hits += 1 }
         return ReplayResult(policy: policy, capacity: capacity, requests: keys.count, hits: hits)
     }
 }
